@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+# The gateway runs its TypeScript sources directly on Node.js 24 (native type stripping), so the
+# image needs no build step: production dependencies, the SDL and src/ are all it carries.
+
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --omit=dev drops the pinned `node` runtime package, the compiler and test tools; no dependency
+# left needs an install script.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=4000
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY schema ./schema
+COPY src ./src
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# PARTNER_API_URL must be given at run time: production refuses to start without it.
+CMD ["node", "src/main.ts"]

@@ -1,0 +1,92 @@
+/**
+ * The gateway's configuration: parsed once from the environment with zod, frozen, and handed to
+ * everything else. Every limit is named with its unit. A bad value stops the process at start-up
+ * with a one-line reason instead of failing on the first request.
+ */
+import { z } from 'zod';
+import type { UpstreamPolicy } from '../upstream/httpClient.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().min(1).max(600_000);
+const positiveInt = z.coerce.number().int().min(1);
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PARTNER_API_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an http(s) URL such as https://api.partner.microsoft.com/v1.0',
+    })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  EMULATOR_PORT: port.default(4010),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REQUEST_TIMEOUT_MS: positiveMs.default(15_000),
+  UPSTREAM_CONNECT_TIMEOUT_MS: positiveMs.default(2_000),
+  UPSTREAM_HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
+  UPSTREAM_BODY_TIMEOUT_MS: positiveMs.default(10_000),
+  UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: positiveMs.default(4_000),
+  UPSTREAM_MAX_CONNECTIONS: positiveInt.max(1024).default(64),
+  UPSTREAM_MAX_RESPONSE_BYTES: positiveInt.default(16 * 1024 * 1024),
+  MAX_REQUEST_BYTES: positiveInt.default(1024 * 1024),
+});
+
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  /** `undefined` means "start the embedded emulator" (refused in production). */
+  readonly partnerApiUrl: string | undefined;
+  readonly emulatorPort: number;
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Deadline of one GraphQL request, upstream calls included. */
+  readonly requestTimeoutMs: number;
+  /** Largest accepted GraphQL request body; larger ones get 413. */
+  readonly maxRequestBytes: number;
+  readonly upstream: UpstreamPolicy;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  // An empty variable means "unset", as shells and .env files commonly write it.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `Invalid ${issue?.path.join('.') ?? 'configuration'}: ${issue?.message ?? 'invalid value'}`,
+    );
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && e.PARTNER_API_URL === undefined) {
+    throw new ConfigError(
+      'PARTNER_API_URL is required when NODE_ENV=production (the emulator is for development only)',
+    );
+  }
+  return Object.freeze({
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    partnerApiUrl: e.PARTNER_API_URL,
+    emulatorPort: e.EMULATOR_PORT,
+    logLevel: e.LOG_LEVEL,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    maxRequestBytes: e.MAX_REQUEST_BYTES,
+    upstream: Object.freeze({
+      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: e.UPSTREAM_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.UPSTREAM_BODY_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.UPSTREAM_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.UPSTREAM_MAX_CONNECTIONS,
+      maxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+    }),
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * Per-request context: who is calling (forwarded `Authorization`), the trace id shared by every
+ * upstream call of this request, its deadline, and fresh DataLoaders (a cache must never outlive
+ * the request that filled it, or one caller could read another's data).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log/logger.ts';
+import type { CallContext } from '../upstream/httpClient.ts';
+import type { ReferralsApi } from '../upstream/referralsApi.ts';
+import { createLoaders, type Loaders } from './loaders.ts';
+
+export interface GatewayContext {
+  readonly requestId: string;
+  readonly call: CallContext;
+  readonly api: ReferralsApi;
+  readonly loaders: Loaders;
+  readonly logger: Logger;
+}
+
+export interface ContextDeps {
+  readonly api: ReferralsApi;
+  readonly logger: Logger;
+  readonly requestTimeoutMs: number;
+}
+
+/** Incoming headers, as Apollo's HeaderMap or a plain lookup. */
+export interface HeaderLookup {
+  get(name: string): string | undefined;
+}
+
+/** A correlation id we pass on must be a plain token: no header injection, no unbounded length. */
+const CORRELATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export function createContext(
+  deps: ContextDeps,
+  headers: HeaderLookup,
+  signal?: AbortSignal,
+): GatewayContext {
+  const requestId = randomUUID();
+  const incoming = headers.get('ms-correlationid');
+  const correlationId = incoming !== undefined && CORRELATION_ID.test(incoming) ? incoming : randomUUID();
+  const deadline = AbortSignal.timeout(deps.requestTimeoutMs);
+  const call: CallContext = {
+    authorization: headers.get('authorization'),
+    correlationId,
+    signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+  };
+  return {
+    requestId,
+    call,
+    api: deps.api,
+    loaders: createLoaders(deps.api, call),
+    logger: deps.logger.child({ requestId, correlationId }),
+  };
+}

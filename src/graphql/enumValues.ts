@@ -1,0 +1,79 @@
+/**
+ * How each GraphQL enum value maps to the Partner API's PascalCase wire string (fact sheet §0.8,
+ * §5.2). Typed against the generated `*Resolvers` types, which codegen derives from the same
+ * mapping in codegen.yml: if the two ever disagree, type checking fails.
+ */
+import type { Resolvers } from './__generated__/resolvers-types.ts';
+
+export const ENUM_WIRE_VALUES = {
+  ReferralStatus: { NONE: 'None', NEW: 'New', ACTIVE: 'Active', CLOSED: 'Closed' },
+  ReferralSubstatus: {
+    NONE: 'None',
+    PENDING: 'Pending',
+    RECEIVED: 'Received',
+    ACCEPTED: 'Accepted',
+    WON: 'Won',
+    LOST: 'Lost',
+    DECLINED: 'Declined',
+    EXPIRED: 'Expired',
+  },
+  ReferralType: { SHARED: 'Shared', INDEPENDENT: 'Independent' },
+  ReferralQualification: {
+    NONE: 'None',
+    DIRECT: 'Direct',
+    MARKETING_QUALIFIED: 'MarketingQualified',
+    SALES_QUALIFIED: 'SalesQualified',
+  },
+  CustomerProfileIdType: { DUNS: 'Duns', EXTERNAL: 'External' },
+  SolutionType: { NONE: 'None', CATEGORY: 'Category', NAME: 'Name' },
+  TargetType: {
+    NONE: 'None',
+    BUSINESS_PROFILE_LOCATION: 'BusinessProfileLocation',
+    SOLUTION_PROFILE: 'SolutionProfile',
+  },
+  AssistanceRequestCode: {
+    UNKNOWN: 'Unknown',
+    GENERAL_OR_OTHER: 'GeneralOrOther',
+    CUSTOMER_TECHNICAL_ARCHITECTURE: 'CustomerTechnicalArchitecture',
+    PROOF_OF_CONCEPT_OR_DEMO: 'ProofOfConceptOrDemo',
+    QUOTES_OR_LICENSING: 'QuotesOrLicensing',
+    POST_SALES_CUSTOMER_SUCCESS: 'PostSalesCustomerSuccess',
+    WORKLOAD_SPECIFIC_VALUE_PROPOSITION: 'WorkloadSpecificValueProposition',
+  },
+} as const satisfies Required<Pick<Resolvers, EnumName>>;
+
+export type EnumName =
+  | 'ReferralStatus'
+  | 'ReferralSubstatus'
+  | 'ReferralType'
+  | 'ReferralQualification'
+  | 'CustomerProfileIdType'
+  | 'SolutionType'
+  | 'TargetType'
+  | 'AssistanceRequestCode';
+
+/**
+ * For each enum, the canonical wire value keyed by its lower-case form. The docs' examples mix
+ * casings (`"Substatus"`, `"closed"`…, §10), so a read matches case-insensitively and answers the
+ * canonical value.
+ */
+const CANONICAL: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(
+  Object.entries(ENUM_WIRE_VALUES).map(([name, values]) => [
+    name,
+    new Map(Object.values(values).map((wire: string) => [wire.toLowerCase(), wire])),
+  ]),
+);
+
+/**
+ * The canonical wire value of `value` for enum `enumName`, or `null` when the enum has no such
+ * value (a value the Partner API added after this schema): the field answers `null` instead of
+ * failing the whole object.
+ */
+export function knownWireValue(enumName: string, value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  return CANONICAL.get(enumName)?.get(value.toLowerCase()) ?? null;
+}
+
+export function isWireEnum(enumName: string): boolean {
+  return CANONICAL.has(enumName);
+}

@@ -1,0 +1,102 @@
+/**
+ * Resolvers of the Referral read side. Thin by design: arguments in, one loader or API call,
+ * data out. Object types resolve from the Partner API's raw JSON (see codegen.yml mappers); only
+ * fields whose wire form differs from the schema have resolvers here.
+ */
+
+import { buildFilter, type ReferralListCondition } from '../upstream/odataQuery.ts';
+import { MAX_PAGE_SIZE, type ReferralPage } from '../upstream/referralsApi.ts';
+import type { InputMaybe, ReferralFilter, Resolvers } from './__generated__/resolvers-types.ts';
+import { decodeCursor, filterKey, toConnection } from './connection.ts';
+import type { GatewayContext } from './context.ts';
+import { badUserInput } from './errorMapping.ts';
+import { primeReferrals } from './loaders.ts';
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/**
+ * Partner API ids are GUIDs in every example (§3.2). Anything outside this set would be encoded
+ * into the URL path anyway; refusing it early gives the caller a clear error, not an upstream 404.
+ */
+const REFERRAL_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
+
+function checkId(id: string): string {
+  if (!REFERRAL_ID.test(id)) throw badUserInput('`id` is not a referral id.');
+  return id;
+}
+
+function conditions(filter: InputMaybe<ReferralFilter> | undefined): ReferralListCondition[] {
+  if (!filter) return [];
+  const out: ReferralListCondition[] = [];
+  const equals = (path: string, value: InputMaybe<string> | undefined) => {
+    if (value !== null && value !== undefined) out.push({ kind: 'equals', path, value });
+  };
+  equals('status', filter.status);
+  equals('substatus', filter.substatus);
+  equals('engagementId', filter.engagementId);
+  equals('type', filter.type);
+  equals('qualification', filter.qualification);
+  if (filter.teamMemberEmail != null) out.push({ kind: 'teamMemberEmail', value: filter.teamMemberEmail });
+  return out;
+}
+
+async function readPage(
+  ctx: GatewayContext,
+  after: string | null | undefined,
+  filter: string | undefined,
+  top: number,
+): Promise<{ page: ReferralPage; skip: number }> {
+  if (after === null || after === undefined) {
+    return { page: await ctx.api.listReferrals({ filter, top }, ctx.call), skip: 0 };
+  }
+  const position = decodeCursor(after);
+  if (position === null || !ctx.api.isPageRef(position.p))
+    throw badUserInput('`after` is not a referrals cursor.');
+  if (position.f !== filterKey(filter)) throw badUserInput('`after` was issued for a different `filter`.');
+  let page = await ctx.api.getReferralPage(position.p, ctx.call);
+  let skip = position.s;
+  // A position past the end of a page that has a successor continues there.
+  while (skip >= page.items.length && page.nextPageRef !== null) {
+    page = await ctx.api.getReferralPage(page.nextPageRef, ctx.call);
+    skip = 0;
+  }
+  return { page, skip };
+}
+
+export const referralResolvers: Resolvers = {
+  Query: {
+    referral: (_parent, { id }, ctx) => ctx.loaders.referral.load(checkId(id)),
+
+    async referrals(_parent, args, ctx) {
+      const first = args.first ?? DEFAULT_PAGE_SIZE;
+      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+        throw badUserInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE}.`);
+      }
+      const filter = buildFilter(conditions(args.filter));
+      const { page, skip } = await readPage(ctx, args.after, filter, first);
+      primeReferrals(ctx.loaders, page.items);
+      return toConnection(page, skip, first, filterKey(filter));
+    },
+  },
+
+  Referral: {
+    etag: (referral) => referral.eTag,
+  },
+
+  CustomerProfile: {
+    // Older payloads send `ids: {}` (fact sheet §5.2): no ids, not an error.
+    ids: (profile) => (Array.isArray(profile.ids) ? profile.ids : null),
+  },
+
+  ReferralDetails: {
+    // A decimal; sent as a number, but the docs' PATCH example uses a string ("10000").
+    dealValue: ({ dealValue }) => {
+      if (typeof dealValue === 'number') return Number.isFinite(dealValue) ? dealValue : null;
+      if (typeof dealValue === 'string' && dealValue.trim() !== '') {
+        const parsed = Number(dealValue);
+        return Number.isFinite(parsed) ? parsed : null;
+      }
+      return null;
+    },
+  },
+};

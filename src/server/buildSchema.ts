@@ -1,0 +1,71 @@
+/**
+ * The executable schema: SDL from schema/*.graphql (the source of truth) plus the resolvers.
+ * Built once at start-up, never per request.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import {
+  defaultFieldResolver,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  getNamedType,
+  isEnumType,
+  isObjectType,
+} from 'graphql';
+import { isWireEnum, knownWireValue } from '../graphql/enumValues.ts';
+import { resolvers } from '../graphql/resolvers.ts';
+
+const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
+
+export function readTypeDefs(): string[] {
+  return readdirSync(SCHEMA_DIR)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => readFileSync(new URL(name, SCHEMA_DIR), 'utf8'));
+}
+
+export interface SchemaOptions {
+  /** Told once per enum value the Partner API sent that the schema does not know. */
+  readonly onUnknownEnumValue?: (enumName: string, value: string) => void;
+}
+
+export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
+  const schema = makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers });
+  tolerateUnknownEnumValues(schema, options.onUnknownEnumValue);
+  return schema;
+}
+
+/**
+ * graphql-js fails a field whose enum value it cannot serialize, and the error nulls the nearest
+ * nullable parent: one new upstream value would hide a whole referral. Every field of a
+ * wire-mapped enum type instead answers the canonical wire value, or `null` for a value the
+ * schema does not know yet (fact sheet §2: the taxonomy changes; CONTRACT: "must not break the
+ * rest of the response").
+ */
+function tolerateUnknownEnumValues(
+  schema: GraphQLSchema,
+  onUnknown?: (enumName: string, value: string) => void,
+) {
+  const reported = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const named = getNamedType(field.type);
+      if (!isEnumType(named) || !isWireEnum(named.name) || named !== field.type) continue;
+      const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+      const enumName = named.name;
+      field.resolve = (source, args, context, info) => {
+        const value = resolve(source, args, context, info);
+        const known = knownWireValue(enumName, value);
+        if (known === null && typeof value === 'string' && onUnknown) {
+          const key = `${enumName}.${value}`;
+          if (!reported.has(key) && reported.size < 1000) {
+            reported.add(key);
+            onUnknown(enumName, value);
+          }
+        }
+        return known;
+      };
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Assembles the gateway: upstream client, schema, Apollo Server and the HTTP server, then
+ * listens. Takes its configuration as an argument (tests start as many as they like on port 0)
+ * and hands back a `stop()` that drains in-flight requests before closing the upstream pool.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Config } from '../config/config.ts';
+import { createContext, type GatewayContext } from '../graphql/context.ts';
+import { formatError } from '../graphql/formatError.ts';
+import type { Logger } from '../log/logger.ts';
+import { createUpstreamDispatcher } from '../upstream/httpClient.ts';
+import { createReferralsApi } from '../upstream/referralsApi.ts';
+import { buildSchema } from './buildSchema.ts';
+import { EXAMPLE_OPERATION } from './exampleOperation.ts';
+import { createHttpHandler, GRAPHQL_PATH } from './httpHandler.ts';
+import { loggingPlugin } from './loggingPlugin.ts';
+
+export interface GatewayOptions {
+  readonly config: Config;
+  /** The Partner API base URL up to the version (`…/v1.0`). */
+  readonly partnerApiUrl: string;
+  readonly logger: Logger;
+  /** Headers Apollo Sandbox starts with (used for the embedded emulator's demo token). */
+  readonly sandboxHeaders?: Readonly<Record<string, string>>;
+}
+
+export interface Gateway {
+  /** `http://host:port/graphql`. */
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: Server;
+  /** Stops taking requests, lets in-flight ones finish, then closes upstream connections. */
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const dispatcher = createUpstreamDispatcher(config.upstream);
+  const api = createReferralsApi({ baseUrl: options.partnerApiUrl, dispatcher });
+  const schema = buildSchema({
+    onUnknownEnumValue: (enumName, value) =>
+      logger.warn(
+        { enumName, value },
+        'Partner API sent an enum value the schema does not know; answering null',
+      ),
+  });
+
+  let ready = false;
+  const httpServer = createServer();
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    // Apollo's default, stated because it matters: no GET mutations, no simple cross-site POSTs.
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    logger,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({
+            embed: true,
+            document: EXAMPLE_OPERATION,
+            ...(options.sandboxHeaders ? { headers: { ...options.sandboxHeaders } } : {}),
+          }),
+      loggingPlugin(),
+    ],
+  });
+  await apollo.start();
+
+  const contextDeps = { api, logger, requestTimeoutMs: config.requestTimeoutMs };
+  const handle = createHttpHandler({
+    apollo,
+    createContext: async (headers, signal) => createContext(contextDeps, headers, signal),
+    maxRequestBytes: config.maxRequestBytes,
+    isReady: () => ready,
+    logger,
+  });
+  httpServer.on('request', (req, res) => void handle(req, res));
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  ready = true;
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}${GRAPHQL_PATH}`,
+    port,
+    httpServer,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await apollo.stop();
+        await dispatcher.close();
+      })();
+      return stopping;
+    },
+  };
+}

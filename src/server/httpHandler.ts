@@ -1,0 +1,122 @@
+/**
+ * A minimal node:http integration for Apollo Server 5 (which ships none besides its standalone
+ * server): `/graphql` goes to Apollo, `/health` answers readiness, anything else is 404. It owns
+ * the request body limit (413 before Apollo sees a byte too many) and cancels upstream calls when
+ * the client goes away.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import type { GatewayContext } from '../graphql/context.ts';
+import { INTERNAL_ERROR_MESSAGE } from '../graphql/errorMapping.ts';
+import type { Logger } from '../log/logger.ts';
+
+export interface HttpHandlerOptions {
+  readonly apollo: ApolloServer<GatewayContext>;
+  readonly createContext: (headers: HeaderMap, signal: AbortSignal) => Promise<GatewayContext>;
+  readonly maxRequestBytes: number;
+  /** False while starting and once shutdown has begun: `/health` then answers 503. */
+  readonly isReady: () => boolean;
+  readonly logger: Logger;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+export const HEALTH_PATH = '/health';
+
+class BodyTooLarge extends Error {}
+
+export function createHttpHandler(options: HttpHandlerOptions) {
+  const { apollo, logger } = options;
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname === HEALTH_PATH) {
+        const ready = options.isReady();
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable' });
+      }
+      if (url.pathname !== GRAPHQL_PATH)
+        return sendJson(res, 404, { error: 'Not found. GraphQL is served at /graphql.' });
+
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+
+      let raw: string;
+      try {
+        raw = await readBody(req, options.maxRequestBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          res.setHeader('connection', 'close');
+          return sendGraphQLError(
+            res,
+            413,
+            `Request body is larger than ${options.maxRequestBytes} bytes.`,
+            'BAD_REQUEST',
+          );
+        }
+        throw error;
+      }
+      let body: unknown = raw;
+      if (raw !== '' && isJson(headers.get('content-type'))) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          return sendGraphQLError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
+        }
+      }
+
+      // Cancel upstream work when the client disconnects before we answer.
+      const abort = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) abort.abort();
+      });
+
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => options.createContext(headers, abort.signal),
+      });
+      for (const [name, value] of response.headers) res.setHeader(name, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (error) {
+      logger.error({ err: error }, 'HTTP handler failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, INTERNAL_ERROR_MESSAGE, 'INTERNAL_SERVER_ERROR');
+      else res.destroy();
+    }
+  };
+}
+
+function isJson(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json' || type === 'application/graphql-response+json';
+}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}

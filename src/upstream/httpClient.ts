@@ -1,0 +1,227 @@
+/**
+ * The one place that talks HTTP to the Partner API: a pooled undici dispatcher with every timeout
+ * set explicitly (undici's defaults are 300 s for headers and body), tracing headers on every
+ * call, bodies always consumed (an unread body pins its connection, per undici's README), and
+ * every failure turned into an `UpstreamError` code. Knows nothing about GraphQL.
+ */
+import { randomUUID } from 'node:crypto';
+import { Agent, type Dispatcher, request } from 'undici';
+import { UpstreamError, type UpstreamErrorCode } from './upstreamErrors.ts';
+
+export interface UpstreamPolicy {
+  /** TCP (and TLS) connect. */
+  readonly connectTimeoutMs: number;
+  /** From sending the request to the end of the response headers. */
+  readonly headersTimeoutMs: number;
+  /** Longest silence between two chunks of the response body. */
+  readonly bodyTimeoutMs: number;
+  /** Idle keep-alive sockets close after this; keep it below the upstream's own keep-alive. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections per upstream origin. */
+  readonly maxConnections: number;
+  /** Larger responses are refused as UPSTREAM_BAD_RESPONSE instead of filling memory. */
+  readonly maxResponseBytes: number;
+}
+
+export function createUpstreamDispatcher(policy: UpstreamPolicy): Agent {
+  return new Agent({
+    connectTimeout: policy.connectTimeoutMs,
+    headersTimeout: policy.headersTimeoutMs,
+    bodyTimeout: policy.bodyTimeoutMs,
+    keepAliveTimeout: policy.keepAliveTimeoutMs,
+    connections: policy.maxConnections,
+    maxResponseSize: policy.maxResponseBytes,
+  });
+}
+
+/** Who is calling and under which trace: taken from the incoming GraphQL request. */
+export interface CallContext {
+  /** The caller's `Authorization` header, forwarded unchanged (never invented). */
+  readonly authorization: string | undefined;
+  /** `MS-CorrelationId`: one per GraphQL request, shared by all its upstream calls. */
+  readonly correlationId: string;
+  /** The GraphQL request's deadline; aborting it cancels the upstream call. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
+
+export interface UpstreamRequest {
+  readonly method: HttpMethod;
+  readonly url: string;
+  readonly call: CallContext;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Parsed JSON; `undefined` for an empty 204. */
+  readonly json: unknown;
+}
+
+/** Sends one request; resolves with a 2xx JSON answer or rejects with an `UpstreamError`. */
+export async function sendUpstream(dispatcher: Dispatcher, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    // Partner API headers doc: a new GUID per call, "Required" (fact sheet §4).
+    'client-request-id': randomUUID(),
+    'ms-correlationid': req.call.correlationId,
+    ...req.headers,
+  };
+  if (req.call.authorization !== undefined) headers.authorization = req.call.authorization;
+  let payload: string | undefined;
+  if (req.body !== undefined) {
+    payload = JSON.stringify(req.body);
+    headers['content-type'] = 'application/json';
+  }
+
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(req.url, {
+      method: req.method,
+      headers,
+      body: payload,
+      dispatcher,
+      signal: req.call.signal,
+    });
+  } catch (error) {
+    throw transportError(req, error);
+  }
+
+  try {
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      throw statusError(req, res.statusCode, res.headers, await readErrorBody(res));
+    }
+    if (res.statusCode === 204) {
+      await res.body.dump();
+      return { status: res.statusCode, headers: res.headers, json: undefined };
+    }
+    if (!isJsonContentType(res.headers['content-type'])) {
+      await res.body.dump();
+      throw new UpstreamError(
+        'UPSTREAM_BAD_RESPONSE',
+        `${req.method} answered ${res.statusCode} without JSON`,
+        {
+          status: res.statusCode,
+        },
+      );
+    }
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, json: parseJson(req, res.statusCode, text) };
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    throw transportError(req, error);
+  }
+}
+
+function isJsonContentType(value: string | string[] | undefined): boolean {
+  const type = (Array.isArray(value) ? value[0] : value)?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
+}
+
+function parseJson(req: UpstreamRequest, status: number, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `${req.method} answered ${status} with invalid JSON`, {
+      status,
+    });
+  }
+}
+
+interface PartnerErrorBody {
+  readonly code: string | undefined;
+  readonly message: string | undefined;
+}
+
+/** Error bodies are read (bounded by the dispatcher's size cap) only for their `error.code/message` (§8). */
+async function readErrorBody(res: Dispatcher.ResponseData): Promise<PartnerErrorBody> {
+  let text: string;
+  try {
+    text = await res.body.text();
+  } catch {
+    return { code: undefined, message: undefined };
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const error = (parsed as { error?: unknown } | null)?.error;
+    if (error !== null && typeof error === 'object') {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      return {
+        code: typeof code === 'string' ? code : undefined,
+        message: typeof message === 'string' ? message.slice(0, 1024) : undefined,
+      };
+    }
+  } catch {
+    // Not JSON: nothing more to learn from it.
+  }
+  return { code: undefined, message: undefined };
+}
+
+const STATUS_CODES: Readonly<Record<number, UpstreamErrorCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  412: 'PRECONDITION_FAILED',
+  428: 'PRECONDITION_REQUIRED',
+  429: 'RATE_LIMITED',
+};
+
+function statusError(
+  req: UpstreamRequest,
+  status: number,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  body: PartnerErrorBody,
+): UpstreamError {
+  const code: UpstreamErrorCode =
+    STATUS_CODES[status] ?? (status >= 500 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_BAD_RESPONSE');
+  return new UpstreamError(code, `${req.method} answered ${status}${body.code ? ` (${body.code})` : ''}`, {
+    status,
+    upstreamCode: body.code,
+    upstreamMessage: status === 400 ? body.message : undefined,
+    retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(headers['retry-after']) : undefined,
+  });
+}
+
+/** RFC 9110 §10.2.3: Retry-After is either delay-seconds or an HTTP-date. */
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  // An HTTP-date is IMF-fixdate (or an obsolete form); all of them end in GMT.
+  const at = raw.endsWith('GMT') ? Date.parse(raw) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Maps undici/socket failures to a code; the message names the undici code, never the URL. */
+function transportError(req: UpstreamRequest, error: unknown): UpstreamError {
+  const code = errorCode(error);
+  let mapped: UpstreamErrorCode = 'UPSTREAM_UNAVAILABLE';
+  if (req.call.signal?.aborted || TIMEOUT_CODES.has(code) || code === 'UND_ERR_ABORTED') {
+    mapped = 'UPSTREAM_TIMEOUT';
+  } else if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+    mapped = 'UPSTREAM_BAD_RESPONSE';
+  }
+  return new UpstreamError(mapped, `${req.method} failed: ${code}`, { cause: error });
+}
+
+function errorCode(error: unknown): string {
+  if (error !== null && typeof error === 'object') {
+    const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown };
+    if (typeof code === 'string') return code;
+    if (cause !== undefined && cause !== error) {
+      const inner = errorCode(cause);
+      if (inner !== 'UNKNOWN') return inner;
+    }
+    if (typeof name === 'string') return name;
+  }
+  return 'UNKNOWN';
+}

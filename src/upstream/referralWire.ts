@@ -1,0 +1,138 @@
+/**
+ * zod schemas of the Partner API's Referral JSON (fact sheet §5), used to check every response on
+ * arrival. They validate, they never transform: callers keep the JSON exactly as parsed, so fields
+ * the docs do not list (§5.3), key order and 7-digit timestamps survive untouched for the
+ * full-replacement PUT. Every object is loose (unknown keys allowed) and every documented field is
+ * optional and nullable, because the live service omits and nulls fields freely (§10). Enum-valued
+ * fields are plain strings: a value the docs do not know must not reject the whole referral.
+ */
+import { z } from 'zod';
+
+const text = z.string().nullish();
+const flag = z.boolean().nullish();
+/** `dealValue` is a decimal; the PATCH docs send it as a string ("10000"), so accept both. */
+const decimal = z.union([z.number(), z.string()]).nullish();
+
+const member = z.looseObject({
+  firstName: text,
+  lastName: text,
+  phoneNumber: text,
+  email: text,
+  title: text,
+  contactPreference: z.looseObject({ locale: text, disableNotifications: flag }).nullish(),
+});
+
+const address = z.looseObject({
+  addressLine1: text,
+  addressLine2: text,
+  city: text,
+  state: text,
+  postalCode: text,
+  country: text,
+  region: text,
+});
+
+const customerProfileId = z.looseObject({ profileType: text, id: text });
+
+const customerProfile = z.looseObject({
+  name: text,
+  address: address.nullish(),
+  size: text,
+  team: z.array(member).nullish(),
+  // The wire sends an array of {profileType,id}; older examples show `{}` (§5.2).
+  ids: z.union([z.array(customerProfileId), z.looseObject({})]).nullish(),
+});
+
+const consent = z.looseObject({
+  consentToToShareInfoWithOthers: flag,
+  consentToContact: flag,
+  consentToShareReferralWithMicrosoftSellers: flag,
+  consentToMicrosoftToContactSpecificPartners: flag,
+});
+
+const tag = z.looseObject({ id: text });
+const solutionTag = z.looseObject({ id: text, name: text, type: text });
+const attribute = z.looseObject({ id: text, type: text });
+
+const requirements = z.looseObject({
+  industries: z.array(tag).nullish(),
+  products: z.array(tag).nullish(),
+  services: z.array(tag).nullish(),
+  solutions: z.array(solutionTag).nullish(),
+  additionalRequirements: z.looseObject({ attributes: z.array(attribute).nullish() }).nullish(),
+});
+
+const details = z.looseObject({
+  notes: text,
+  dealValue: decimal,
+  currency: text,
+  closingDateTime: text,
+  requirements: requirements.nullish(),
+  customerRequestedContact: flag,
+  customerAction: text,
+});
+
+const inviteContext = z.looseObject({
+  notes: text,
+  invitedBy: z.looseObject({ organizationId: text, organizationName: text }).nullish(),
+  assistanceRequestCode: text,
+  invitedMpnId: text,
+});
+
+const target = z.looseObject({ id: text, type: text });
+const link = z.looseObject({ uri: text, method: text });
+
+export const wireReferralSchema = z.looseObject({
+  id: z.string().min(1),
+  engagementId: text,
+  name: text,
+  externalReferenceId: text,
+  organizationId: text,
+  organizationName: text,
+  createdDateTime: text,
+  updatedDateTime: text,
+  expirationDateTime: text,
+  acceptedDateTime: text,
+  status: text,
+  substatus: text,
+  statusReason: text,
+  type: text,
+  qualification: text,
+  referralSource: text,
+  callToAction: text,
+  customerProfile: customerProfile.nullish(),
+  consent: consent.nullish(),
+  details: details.nullish(),
+  team: z.array(member).nullish(),
+  inviteContext: inviteContext.nullish(),
+  target: z.array(target).nullish(),
+  links: z.looseObject({ self: link.nullish(), relatedReferrals: link.nullish() }).nullish(),
+  // The version every update needs (§7); a referral without one cannot be updated safely.
+  eTag: z.string().min(1),
+});
+
+/** A list page (§3.1): OData envelope around `value`. */
+export const wireReferralPageSchema = z.looseObject({
+  value: z.array(wireReferralSchema),
+  '@odata.nextLink': z.string().min(1).nullish(),
+});
+
+export type WireReferral = z.infer<typeof wireReferralSchema>;
+export type WireReferralPage = z.infer<typeof wireReferralPageSchema>;
+export type WireCustomerProfile = z.infer<typeof customerProfile>;
+export type WireCustomerProfileId = z.infer<typeof customerProfileId>;
+export type WireAddress = z.infer<typeof address>;
+export type WireMember = z.infer<typeof member>;
+export type WireContactPreference = NonNullable<WireMember['contactPreference']>;
+export type WireConsent = z.infer<typeof consent>;
+export type WireDetails = z.infer<typeof details>;
+export type WireRequirements = z.infer<typeof requirements>;
+export type WireAdditionalRequirements = NonNullable<WireRequirements['additionalRequirements']>;
+export type WireTag = z.infer<typeof tag>;
+export type WireSolutionTag = z.infer<typeof solutionTag>;
+export type WireAttribute = z.infer<typeof attribute>;
+export type WireInviteContext = z.infer<typeof inviteContext>;
+export type WireInvitedBy = NonNullable<WireInviteContext['invitedBy']>;
+export type WireTarget = z.infer<typeof target>;
+export type WireLinks = NonNullable<WireReferral['links']>;
+export type WireLink = z.infer<typeof link>;

@@ -1,0 +1,108 @@
+/**
+ * Starts the real thing for a test: the Partner API emulator and the gateway, each on its own
+ * loopback port, talking HTTP. `gql` posts an operation the way a browser client would.
+ */
+import { loadConfig } from '../../src/config/config.ts';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/emulatorServer.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { type Gateway, startGateway } from '../../src/server/createGateway.ts';
+
+export const TEST_TOKEN = 'Bearer test-admin-token';
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly body: {
+    data?: T | null;
+    errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
+  };
+}
+
+export interface Stack {
+  readonly emulator: Emulator;
+  readonly gateway: Gateway;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string | undefined>,
+  ): Promise<GraphQLResult<T>>;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  env: Record<string, string> = {},
+  emulatorOptions: EmulatorOptions = {},
+): Promise<Stack> {
+  const emulator = await startEmulator(emulatorOptions);
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    PARTNER_API_URL: emulator.url,
+    ...env,
+  });
+  const gateway = await startGateway({ config, partnerApiUrl: emulator.url, logger: createLogger('silent') });
+  return {
+    emulator,
+    gateway,
+    async gql(query, variables, headers = {}) {
+      const merged: Record<string, string> = {
+        'content-type': 'application/json',
+        authorization: TEST_TOKEN,
+      };
+      for (const [name, value] of Object.entries(headers)) {
+        if (value === undefined) delete merged[name];
+        else merged[name] = value;
+      }
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: merged,
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, text, body: JSON.parse(text) };
+    },
+    async close() {
+      await gateway.stop();
+      await emulator.close();
+    },
+  };
+}
+
+/** Every field of Referral and its nested types, for "select everything" queries. */
+export const ALL_REFERRAL_FIELDS = `
+  id engagementId name externalReferenceId organizationId organizationName
+  createdDateTime updatedDateTime expirationDateTime acceptedDateTime
+  status substatus statusReason type qualification referralSource callToAction
+  customerProfile {
+    name size
+    address { addressLine1 addressLine2 city state postalCode country region }
+    team { ...member }
+    ids { profileType id }
+  }
+  consent {
+    consentToToShareInfoWithOthers consentToContact
+    consentToShareReferralWithMicrosoftSellers consentToMicrosoftToContactSpecificPartners
+  }
+  details {
+    notes dealValue currency closingDateTime customerRequestedContact customerAction
+    requirements {
+      industries { id } products { id } services { id }
+      solutions { id name type }
+      additionalRequirements { attributes { id type } }
+    }
+  }
+  team { ...member }
+  inviteContext { notes invitedBy { organizationId organizationName } assistanceRequestCode invitedMpnId }
+  target { id type }
+  links { self { uri method } relatedReferrals { uri method } }
+  etag
+`;
+
+export const MEMBER_FRAGMENT = `
+  fragment member on Member {
+    firstName lastName phoneNumber email title
+    contactPreference { locale disableNotifications }
+  }
+`;
