@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
+
+describe('the HTTP server outside production', () => {
+  let stack: Stack;
+  let origin: string;
+  beforeAll(async () => {
+    stack = await startStack({ MAX_REQUEST_BYTES: '4096' });
+    origin = new URL(stack.gateway.url).origin;
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  test('GET /health answers 200 {"status":"ok"}', async () => {
+    const res = await fetch(`${origin}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  test('unknown paths answer 404', async () => {
+    expect((await fetch(`${origin}/nope`)).status).toBe(404);
+  });
+
+  test('serves Apollo Sandbox to a browser on GET /graphql', async () => {
+    const res = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toMatch(/sandbox/i);
+  });
+
+  test('answers introspection', async () => {
+    const res = await stack.gql('{ __type(name: "Referral") { fields { name } } }');
+    const fields = (res.body.data as { __type: { fields: { name: string }[] } }).__type.fields.map((f) => f.name);
+    expect(fields).toEqual(expect.arrayContaining(['id', 'etag', 'customerProfile', 'details']));
+  });
+
+  test('serves queries over GET with a CSRF-safe header', async () => {
+    const query = encodeURIComponent('{ referrals(first: 1) { edges { node { id } } } }');
+    const res = await fetch(`${stack.gateway.url}?query=${query}`, {
+      headers: { authorization: TEST_TOKEN, 'apollo-require-preflight': 'true' },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: { referrals: { edges: unknown[] } } }).data.referrals.edges).toHaveLength(1);
+  });
+
+  test('keeps CSRF prevention on: a simple cross-site GET is refused before execution', async () => {
+    stack.emulator.clearRequests();
+    const query = encodeURIComponent('{ referrals(first: 1) { edges { node { id } } } }');
+    const res = await fetch(`${stack.gateway.url}?query=${query}`, { headers: { authorization: TEST_TOKEN } });
+    expect(res.status).toBe(400);
+    expect(stack.emulator.requests).toHaveLength(0);
+  });
+
+  test('refuses a body over MAX_REQUEST_BYTES with 413', async () => {
+    const res = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ referral(id: "${'x'.repeat(5000)}") { id } }` }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  test('refuses invalid JSON with 400 and a GraphQL error body', async () => {
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  test('a syntax error is a 400 with GRAPHQL_PARSE_FAILED', async () => {
+    const res = await stack.gql('{ referral(id: ');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+});
+
+describe('the HTTP server in production', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ NODE_ENV: 'production' });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  test('serves no landing page', async () => {
+    const res = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
+    expect(await res.text()).not.toMatch(/sandbox/i);
+  });
+
+  test('refuses introspection', async () => {
+    const res = await stack.gql('{ __schema { types { name } } }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  test('still answers queries', async () => {
+    const res = await stack.gql('{ referrals(first: 2) { edges { node { id } } } }');
+    expect((res.body.data as { referrals: { edges: unknown[] } }).referrals.edges).toHaveLength(2);
+  });
+});
