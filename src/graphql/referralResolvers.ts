@@ -11,6 +11,7 @@ import { decodeCursor, filterKey, toConnection } from './connection.ts';
 import type { GatewayContext } from './context.ts';
 import { badUserInput } from './errorMapping.ts';
 import { primeReferrals } from './loaders.ts';
+import { updateReferral } from './updateReferral.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -20,7 +21,7 @@ export const DEFAULT_PAGE_SIZE = 20;
  */
 const REFERRAL_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 
-function checkId(id: string): string {
+export function checkId(id: string): string {
   if (!REFERRAL_ID.test(id)) throw badUserInput('`id` is not a referral id.');
   return id;
 }
@@ -77,6 +78,18 @@ export const referralResolvers: Resolvers = {
       primeReferrals(ctx.loaders, page.items);
       return toConnection(page, skip, first, filterKey(filter));
     },
+  },
+
+  Mutation: {
+    updateReferral: (_parent, { id, input, etag }, ctx) => updateReferral(ctx, checkId(id), input, etag),
+  },
+
+  UpdateReferralResult: {
+    __resolveType: (result) => result.__typename,
+  },
+
+  ReferralError: {
+    __resolveType: (error) => error.__typename,
   },
 
   Referral: {

@@ -32,6 +32,12 @@ export interface ReferralsApi {
   getReferralPage(pageRef: string, call: CallContext): Promise<ReferralPage>;
   /** True when `pageRef` names a page of this API's referral collection (see `getReferralPage`). */
   isPageRef(pageRef: string): boolean;
+  /**
+   * Full-replacement PUT guarded by `If-Match: <etag>` (RFC 9110 §13.1.1; the Partner API wants
+   * the body's `eTag` verbatim, quotes included, §7). Resolves with the referral as written;
+   * a stale etag rejects with PRECONDITION_FAILED.
+   */
+  replaceReferral(id: string, body: unknown, etag: string, call: CallContext): Promise<WireReferral>;
 }
 
 export function createReferralsApi(options: { baseUrl: string; dispatcher: Dispatcher }): ReferralsApi {
@@ -104,6 +110,17 @@ export function createReferralsApi(options: { baseUrl: string; dispatcher: Dispa
         if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return null;
         throw error;
       }
+    },
+
+    async replaceReferral(id, body, etag, call) {
+      const res = await sendUpstream(dispatcher, {
+        method: 'PUT',
+        url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
+        call,
+        body,
+        headers: { 'if-match': etag },
+      });
+      return checked(wireReferralSchema, res.json, 'put');
     },
 
     listReferrals(query, call) {

@@ -61,7 +61,9 @@ describe('npm start', () => {
   test('starts the embedded emulator, answers the README example with its data, and exits 0 on SIGTERM', async () => {
     const run = start({ PORT: '0', EMULATOR_PORT: '0', HOST: '127.0.0.1' });
     const emulatorLine = await waitFor(() => run.lines.find((l) => typeof l.emulatorUrl === 'string'));
-    expect(String(emulatorLine.emulatorUrl)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\.0\/engagements\/referrals$/);
+    expect(String(emulatorLine.emulatorUrl)).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/v1\.0\/engagements\/referrals$/,
+    );
     const ready = await waitFor(() => run.lines.find((l) => l.msg === 'gateway ready'));
     const url = String(ready.url);
 
@@ -73,7 +75,9 @@ describe('npm start', () => {
       headers: { 'content-type': 'application/json', authorization: 'Bearer my-token' },
       body: JSON.stringify({ query: readmeExample() }),
     });
-    const body = (await res.json()) as { data: { referrals: { edges: { node: { id: string; etag: string } }[] } } };
+    const body = (await res.json()) as {
+      data: { referrals: { edges: { node: { id: string; etag: string } }[] } };
+    };
     expect(body.data.referrals.edges.length).toBeGreaterThan(0);
     expect(body.data.referrals.edges[0]?.node.etag).toMatch(/^".+"$/);
 

@@ -31,7 +31,9 @@ describe('the HTTP server outside production', () => {
 
   test('answers introspection', async () => {
     const res = await stack.gql('{ __type(name: "Referral") { fields { name } } }');
-    const fields = (res.body.data as { __type: { fields: { name: string }[] } }).__type.fields.map((f) => f.name);
+    const fields = (res.body.data as { __type: { fields: { name: string }[] } }).__type.fields.map(
+      (f) => f.name,
+    );
     expect(fields).toEqual(expect.arrayContaining(['id', 'etag', 'customerProfile', 'details']));
   });
 
@@ -41,13 +43,17 @@ describe('the HTTP server outside production', () => {
       headers: { authorization: TEST_TOKEN, 'apollo-require-preflight': 'true' },
     });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { data: { referrals: { edges: unknown[] } } }).data.referrals.edges).toHaveLength(1);
+    expect(
+      ((await res.json()) as { data: { referrals: { edges: unknown[] } } }).data.referrals.edges,
+    ).toHaveLength(1);
   });
 
   test('keeps CSRF prevention on: a simple cross-site GET is refused before execution', async () => {
     stack.emulator.clearRequests();
     const query = encodeURIComponent('{ referrals(first: 1) { edges { node { id } } } }');
-    const res = await fetch(`${stack.gateway.url}?query=${query}`, { headers: { authorization: TEST_TOKEN } });
+    const res = await fetch(`${stack.gateway.url}?query=${query}`, {
+      headers: { authorization: TEST_TOKEN },
+    });
     expect(res.status).toBe(400);
     expect(stack.emulator.requests).toHaveLength(0);
   });
@@ -59,13 +65,21 @@ describe('the HTTP server outside production', () => {
       body: JSON.stringify({ query: `{ referral(id: "${'x'.repeat(5000)}") { id } }` }),
     });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    expect(
+      ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
+    ).toBe('BAD_REQUEST');
   });
 
   test('refuses invalid JSON with 400 and a GraphQL error body', async () => {
-    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await res.json()).toEqual({
+      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   test('a syntax error is a 400 with GRAPHQL_PARSE_FAILED', async () => {

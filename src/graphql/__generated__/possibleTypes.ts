@@ -6,7 +6,21 @@
         }
       }
       const result: PossibleTypesResultData = {
-  "possibleTypes": {}
+  "possibleTypes": {
+    "ReferralError": [
+      "ReferralNotFound",
+      "ReferralPreconditionFailed",
+      "ReferralTransitionNotAllowed",
+      "ReferralValidationFailed"
+    ],
+    "UpdateReferralResult": [
+      "ReferralNotFound",
+      "ReferralPreconditionFailed",
+      "ReferralTransitionNotAllowed",
+      "ReferralValidationFailed",
+      "UpdateReferralSuccess"
+    ]
+  }
 };
       export default result;
     

@@ -33,6 +33,17 @@ export type Address = {
   state?: Maybe<Scalars['String']['output']>;
 };
 
+export type AddressInput = {
+  addressLine1?: InputMaybe<Scalars['String']['input']>;
+  addressLine2?: InputMaybe<Scalars['String']['input']>;
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2, e.g. `US`. */
+  country?: InputMaybe<Scalars['String']['input']>;
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  region?: InputMaybe<Scalars['String']['input']>;
+  state?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type AssistanceRequestCode =
   | 'CustomerTechnicalArchitecture'
   | 'GeneralOrOther'
@@ -52,11 +63,24 @@ export type Consent = {
   consentToToShareInfoWithOthers?: Maybe<Scalars['Boolean']['output']>;
 };
 
+export type ConsentInput = {
+  consentToContact?: InputMaybe<Scalars['Boolean']['input']>;
+  consentToMicrosoftToContactSpecificPartners?: InputMaybe<Scalars['Boolean']['input']>;
+  consentToShareReferralWithMicrosoftSellers?: InputMaybe<Scalars['Boolean']['input']>;
+  consentToToShareInfoWithOthers?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type ContactPreference = {
   __typename?: 'ContactPreference';
   disableNotifications?: Maybe<Scalars['Boolean']['output']>;
   /** A .NET culture name, e.g. `en-US`. */
   locale?: Maybe<Scalars['String']['output']>;
+};
+
+export type ContactPreferenceInput = {
+  disableNotifications?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A culture name such as `en-US`. */
+  locale?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CustomerProfile = {
@@ -78,9 +102,22 @@ export type CustomerProfileId = {
   profileType?: Maybe<CustomerProfileIdType>;
 };
 
+export type CustomerProfileIdInput = {
+  id: Scalars['String']['input'];
+  profileType?: InputMaybe<CustomerProfileIdType>;
+};
+
 export type CustomerProfileIdType =
   | 'Duns'
   | 'External';
+
+export type CustomerProfileInput = {
+  address?: InputMaybe<AddressInput>;
+  ids?: InputMaybe<Array<CustomerProfileIdInput>>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  size?: InputMaybe<Scalars['String']['input']>;
+  team?: InputMaybe<Array<MemberInput>>;
+};
 
 export type InviteContext = {
   __typename?: 'InviteContext';
@@ -90,10 +127,22 @@ export type InviteContext = {
   notes?: Maybe<Scalars['String']['output']>;
 };
 
+export type InviteContextInput = {
+  assistanceRequestCode?: InputMaybe<AssistanceRequestCode>;
+  invitedBy?: InputMaybe<InvitedByInput>;
+  invitedMpnId?: InputMaybe<Scalars['String']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type InvitedBy = {
   __typename?: 'InvitedBy';
   organizationId?: Maybe<Scalars['String']['output']>;
   organizationName?: Maybe<Scalars['String']['output']>;
+};
+
+export type InvitedByInput = {
+  organizationId?: InputMaybe<Scalars['String']['input']>;
+  organizationName?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A person: on your team, or a customer contact. */
@@ -105,6 +154,34 @@ export type Member = {
   lastName?: Maybe<Scalars['String']['output']>;
   phoneNumber?: Maybe<Scalars['String']['output']>;
   title?: Maybe<Scalars['String']['output']>;
+};
+
+export type MemberInput = {
+  contactPreference?: InputMaybe<ContactPreferenceInput>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Changes a referral without losing anyone's update. Send only the fields the user changed and
+   * the `etag` you read: the gateway reads the current referral, refuses a stale `etag`, fills in
+   * every field you did not change (including ones this schema does not model), checks the
+   * status/substatus transition table and the field formats, and writes the whole referral back
+   * with `If-Match: <etag>`. Business outcomes are members of the result union.
+   */
+  updateReferral: UpdateReferralResult;
+};
+
+
+export type MutationUpdateReferralArgs = {
+  etag: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+  input: UpdateReferralInput;
 };
 
 /** Relay page info. Paging is forward only (`first`/`after`), so `hasPreviousPage` is always false. */
@@ -197,11 +274,20 @@ export type ReferralAdditionalRequirements = {
   attributes?: Maybe<Array<ReferralAttribute>>;
 };
 
+export type ReferralAdditionalRequirementsInput = {
+  attributes?: InputMaybe<Array<ReferralAttributeInput>>;
+};
+
 /** An attribute such as `{ id: "HaveNotDecided", type: "CustomerMarketplaceIntent" }`. */
 export type ReferralAttribute = {
   __typename?: 'ReferralAttribute';
   id?: Maybe<Scalars['String']['output']>;
   type?: Maybe<Scalars['String']['output']>;
+};
+
+export type ReferralAttributeInput = {
+  id: Scalars['String']['input'];
+  type: Scalars['String']['input'];
 };
 
 export type ReferralConnection = {
@@ -224,10 +310,37 @@ export type ReferralDetails = {
   requirements?: Maybe<ReferralRequirements>;
 };
 
+export type ReferralDetailsInput = {
+  /** UTC, e.g. `2025-06-30T00:00:00.0000000Z`. */
+  closingDateTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** ISO 4217, e.g. `USD`. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  customerAction?: InputMaybe<Scalars['String']['input']>;
+  customerRequestedContact?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Zero or more. */
+  dealValue?: InputMaybe<Scalars['Float']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  requirements?: InputMaybe<ReferralRequirementsInput>;
+};
+
 export type ReferralEdge = {
   __typename?: 'ReferralEdge';
   cursor: Scalars['String']['output'];
   node: Referral;
+};
+
+/** Every error member of `UpdateReferralResult` implements this. */
+export type ReferralError = {
+  message: Scalars['String']['output'];
+};
+
+export type ReferralFieldError = {
+  __typename?: 'ReferralFieldError';
+  /** Stable code: INVALID_EMAIL, INVALID_CURRENCY, INVALID_COUNTRY, INVALID_DATE_TIME, INVALID_LOCALE, INVALID_AMOUNT, REQUIRED, INVALID, UPSTREAM_REJECTED. */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+  /** Path of the offending field relative to `input`, e.g. `["details", "currency"]`; list indexes are strings. */
+  path: Array<Scalars['String']['output']>;
 };
 
 /** Every given field must match (they are combined with `and`). */
@@ -253,6 +366,23 @@ export type ReferralLinks = {
   self?: Maybe<ReferralLink>;
 };
 
+export type ReferralNotFound = ReferralError & {
+  __typename?: 'ReferralNotFound';
+  id: Scalars['ID']['output'];
+  message: Scalars['String']['output'];
+};
+
+/**
+ * The `etag` sent is not the current one: someone else changed the referral since it was read.
+ * Nothing was written. Rebase the user's change on `currentReferral` and retry with `currentEtag`.
+ */
+export type ReferralPreconditionFailed = ReferralError & {
+  __typename?: 'ReferralPreconditionFailed';
+  currentEtag?: Maybe<Scalars['String']['output']>;
+  currentReferral?: Maybe<Referral>;
+  message: Scalars['String']['output'];
+};
+
 export type ReferralQualification =
   /** Created by the customer. */
   | 'Direct'
@@ -269,6 +399,14 @@ export type ReferralRequirements = {
   products?: Maybe<Array<ReferralTag>>;
   services?: Maybe<Array<ReferralTag>>;
   solutions?: Maybe<Array<SolutionTag>>;
+};
+
+export type ReferralRequirementsInput = {
+  additionalRequirements?: InputMaybe<ReferralAdditionalRequirementsInput>;
+  industries?: InputMaybe<Array<ReferralTagInput>>;
+  products?: InputMaybe<Array<ReferralTagInput>>;
+  services?: InputMaybe<Array<ReferralTagInput>>;
+  solutions?: InputMaybe<Array<SolutionTagInput>>;
 };
 
 export type ReferralStatus =
@@ -292,10 +430,33 @@ export type ReferralTag = {
   id?: Maybe<Scalars['String']['output']>;
 };
 
+export type ReferralTagInput = {
+  id: Scalars['String']['input'];
+};
+
 export type ReferralTarget = {
   __typename?: 'ReferralTarget';
   id?: Maybe<Scalars['String']['output']>;
   type?: Maybe<TargetType>;
+};
+
+export type ReferralTargetInput = {
+  id: Scalars['String']['input'];
+  type: TargetType;
+};
+
+/** The status/substatus change is not in the Partner API's transition table. Nothing was written. */
+export type ReferralTransitionNotAllowed = ReferralError & {
+  __typename?: 'ReferralTransitionNotAllowed';
+  /** Statuses reachable from `fromStatus`. */
+  allowedStatuses: Array<ReferralStatus>;
+  /** Substatuses allowed with `toStatus` (when the status is reachable), else with any reachable status. */
+  allowedSubstatuses: Array<ReferralSubstatus>;
+  fromStatus?: Maybe<ReferralStatus>;
+  fromSubstatus?: Maybe<ReferralSubstatus>;
+  message: Scalars['String']['output'];
+  toStatus?: Maybe<ReferralStatus>;
+  toSubstatus?: Maybe<ReferralSubstatus>;
 };
 
 export type ReferralType =
@@ -304,11 +465,24 @@ export type ReferralType =
   /** All parties collaborate; visible to two parties. */
   | 'Shared';
 
+/** The input breaks a format rule (or the Partner API refused it). Nothing was written. */
+export type ReferralValidationFailed = ReferralError & {
+  __typename?: 'ReferralValidationFailed';
+  fieldErrors: Array<ReferralFieldError>;
+  message: Scalars['String']['output'];
+};
+
 export type SolutionTag = {
   __typename?: 'SolutionTag';
   id?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   type?: Maybe<SolutionType>;
+};
+
+export type SolutionTagInput = {
+  id: Scalars['String']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<SolutionType>;
 };
 
 export type SolutionType =
@@ -324,6 +498,35 @@ export type TargetType =
   | 'None'
   /** A partner solution, e.g. `SOL-34104-EBB`. */
   | 'SolutionProfile';
+
+/**
+ * The fields of a referral a client may change; all optional. Absent keeps the current value,
+ * `null` clears it, nested objects merge field by field, lists replace the current list whole.
+ * Server-owned fields (id, engagementId, organization, timestamps, etag, links) are not here.
+ */
+export type UpdateReferralInput = {
+  consent?: InputMaybe<ConsentInput>;
+  customerProfile?: InputMaybe<CustomerProfileInput>;
+  details?: InputMaybe<ReferralDetailsInput>;
+  externalReferenceId?: InputMaybe<Scalars['String']['input']>;
+  inviteContext?: InputMaybe<InviteContextInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  qualification?: InputMaybe<ReferralQualification>;
+  status?: InputMaybe<ReferralStatus>;
+  statusReason?: InputMaybe<Scalars['String']['input']>;
+  substatus?: InputMaybe<ReferralSubstatus>;
+  target?: InputMaybe<Array<ReferralTargetInput>>;
+  team?: InputMaybe<Array<MemberInput>>;
+  type?: InputMaybe<ReferralType>;
+};
+
+export type UpdateReferralResult = ReferralNotFound | ReferralPreconditionFailed | ReferralTransitionNotAllowed | ReferralValidationFailed | UpdateReferralSuccess;
+
+export type UpdateReferralSuccess = {
+  __typename?: 'UpdateReferralSuccess';
+  /** The referral as the Partner API returned it after the write (new `etag`). */
+  referral: Referral;
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -395,80 +598,149 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  UpdateReferralResult:
+    | ( ReferralNotFound & { __typename: 'ReferralNotFound' } )
+    | ( Omit<ReferralPreconditionFailed, 'currentReferral'> & { currentReferral?: Maybe<_RefType['Referral']> } & { __typename: 'ReferralPreconditionFailed' } )
+    | ( ReferralTransitionNotAllowed & { __typename: 'ReferralTransitionNotAllowed' } )
+    | ( ReferralValidationFailed & { __typename: 'ReferralValidationFailed' } )
+    | ( Omit<UpdateReferralSuccess, 'referral'> & { referral: _RefType['Referral'] } & { __typename: 'UpdateReferralSuccess' } )
+  ;
+}>;
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  ReferralError:
+    | ( ReferralNotFound & { __typename: 'ReferralNotFound' } )
+    | ( Omit<ReferralPreconditionFailed, 'currentReferral'> & { currentReferral?: Maybe<_RefType['Referral']> } & { __typename: 'ReferralPreconditionFailed' } )
+    | ( ReferralTransitionNotAllowed & { __typename: 'ReferralTransitionNotAllowed' } )
+    | ( ReferralValidationFailed & { __typename: 'ReferralValidationFailed' } )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Address: ResolverTypeWrapper<WireAddress>;
+  AddressInput: AddressInput;
   AssistanceRequestCode: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Consent: ResolverTypeWrapper<WireConsent>;
+  ConsentInput: ConsentInput;
   ContactPreference: ResolverTypeWrapper<WireContactPreference>;
+  ContactPreferenceInput: ContactPreferenceInput;
   CustomerProfile: ResolverTypeWrapper<WireCustomerProfile>;
   CustomerProfileId: ResolverTypeWrapper<WireCustomerProfileId>;
+  CustomerProfileIdInput: CustomerProfileIdInput;
   CustomerProfileIdType: null;
+  CustomerProfileInput: CustomerProfileInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InviteContext: ResolverTypeWrapper<WireInviteContext>;
+  InviteContextInput: InviteContextInput;
   InvitedBy: ResolverTypeWrapper<WireInvitedBy>;
+  InvitedByInput: InvitedByInput;
   Member: ResolverTypeWrapper<WireMember>;
+  MemberInput: MemberInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Referral: ResolverTypeWrapper<WireReferral>;
   ReferralAdditionalRequirements: ResolverTypeWrapper<WireAdditionalRequirements>;
+  ReferralAdditionalRequirementsInput: ReferralAdditionalRequirementsInput;
   ReferralAttribute: ResolverTypeWrapper<WireAttribute>;
+  ReferralAttributeInput: ReferralAttributeInput;
   ReferralConnection: ResolverTypeWrapper<Omit<ReferralConnection, 'edges'> & { edges: Array<ResolversTypes['ReferralEdge']> }>;
   ReferralDetails: ResolverTypeWrapper<WireDetails>;
+  ReferralDetailsInput: ReferralDetailsInput;
   ReferralEdge: ResolverTypeWrapper<Omit<ReferralEdge, 'node'> & { node: ResolversTypes['Referral'] }>;
+  ReferralError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ReferralError']>;
+  ReferralFieldError: ResolverTypeWrapper<ReferralFieldError>;
   ReferralFilter: ReferralFilter;
   ReferralLink: ResolverTypeWrapper<WireLink>;
   ReferralLinks: ResolverTypeWrapper<WireLinks>;
+  ReferralNotFound: ResolverTypeWrapper<ReferralNotFound>;
+  ReferralPreconditionFailed: ResolverTypeWrapper<Omit<ReferralPreconditionFailed, 'currentReferral'> & { currentReferral?: Maybe<ResolversTypes['Referral']> }>;
   ReferralQualification: null;
   ReferralRequirements: ResolverTypeWrapper<WireRequirements>;
+  ReferralRequirementsInput: ReferralRequirementsInput;
   ReferralStatus: null;
   ReferralSubstatus: null;
   ReferralTag: ResolverTypeWrapper<WireTag>;
+  ReferralTagInput: ReferralTagInput;
   ReferralTarget: ResolverTypeWrapper<WireTarget>;
+  ReferralTargetInput: ReferralTargetInput;
+  ReferralTransitionNotAllowed: ResolverTypeWrapper<ReferralTransitionNotAllowed>;
   ReferralType: null;
+  ReferralValidationFailed: ResolverTypeWrapper<ReferralValidationFailed>;
   SolutionTag: ResolverTypeWrapper<WireSolutionTag>;
+  SolutionTagInput: SolutionTagInput;
   SolutionType: null;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TargetType: null;
+  UpdateReferralInput: UpdateReferralInput;
+  UpdateReferralResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateReferralResult']>;
+  UpdateReferralSuccess: ResolverTypeWrapper<Omit<UpdateReferralSuccess, 'referral'> & { referral: ResolversTypes['Referral'] }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Address: WireAddress;
+  AddressInput: AddressInput;
   Boolean: Scalars['Boolean']['output'];
   Consent: WireConsent;
+  ConsentInput: ConsentInput;
   ContactPreference: WireContactPreference;
+  ContactPreferenceInput: ContactPreferenceInput;
   CustomerProfile: WireCustomerProfile;
   CustomerProfileId: WireCustomerProfileId;
+  CustomerProfileIdInput: CustomerProfileIdInput;
+  CustomerProfileInput: CustomerProfileInput;
   DateTime: Scalars['DateTime']['output'];
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   InviteContext: WireInviteContext;
+  InviteContextInput: InviteContextInput;
   InvitedBy: WireInvitedBy;
+  InvitedByInput: InvitedByInput;
   Member: WireMember;
+  MemberInput: MemberInput;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Referral: WireReferral;
   ReferralAdditionalRequirements: WireAdditionalRequirements;
+  ReferralAdditionalRequirementsInput: ReferralAdditionalRequirementsInput;
   ReferralAttribute: WireAttribute;
+  ReferralAttributeInput: ReferralAttributeInput;
   ReferralConnection: Omit<ReferralConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReferralEdge']> };
   ReferralDetails: WireDetails;
+  ReferralDetailsInput: ReferralDetailsInput;
   ReferralEdge: Omit<ReferralEdge, 'node'> & { node: ResolversParentTypes['Referral'] };
+  ReferralError: ResolversInterfaceTypes<ResolversParentTypes>['ReferralError'];
+  ReferralFieldError: ReferralFieldError;
   ReferralFilter: ReferralFilter;
   ReferralLink: WireLink;
   ReferralLinks: WireLinks;
+  ReferralNotFound: ReferralNotFound;
+  ReferralPreconditionFailed: Omit<ReferralPreconditionFailed, 'currentReferral'> & { currentReferral?: Maybe<ResolversParentTypes['Referral']> };
   ReferralRequirements: WireRequirements;
+  ReferralRequirementsInput: ReferralRequirementsInput;
   ReferralTag: WireTag;
+  ReferralTagInput: ReferralTagInput;
   ReferralTarget: WireTarget;
+  ReferralTargetInput: ReferralTargetInput;
+  ReferralTransitionNotAllowed: ReferralTransitionNotAllowed;
+  ReferralValidationFailed: ReferralValidationFailed;
   SolutionTag: WireSolutionTag;
+  SolutionTagInput: SolutionTagInput;
   String: Scalars['String']['output'];
+  UpdateReferralInput: UpdateReferralInput;
+  UpdateReferralResult: ResolversUnionTypes<ResolversParentTypes>['UpdateReferralResult'];
+  UpdateReferralSuccess: Omit<UpdateReferralSuccess, 'referral'> & { referral: ResolversParentTypes['Referral'] };
 }>;
 
 export type AddressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
@@ -533,6 +805,10 @@ export type MemberResolvers<ContextType = GatewayContext, ParentType extends Res
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  updateReferral?: Resolver<ResolversTypes['UpdateReferralResult'], ParentType, ContextType, RequireFields<MutationUpdateReferralArgs, 'etag' | 'id' | 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -604,6 +880,16 @@ export type ReferralEdgeResolvers<ContextType = GatewayContext, ParentType exten
   node?: Resolver<ResolversTypes['Referral'], ParentType, ContextType>;
 }>;
 
+export type ReferralErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReferralError'] = ResolversParentTypes['ReferralError']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'ReferralNotFound' | 'ReferralPreconditionFailed' | 'ReferralTransitionNotAllowed' | 'ReferralValidationFailed', ParentType, ContextType>;
+}>;
+
+export type ReferralFieldErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReferralFieldError'] = ResolversParentTypes['ReferralFieldError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type ReferralLinkResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReferralLink'] = ResolversParentTypes['ReferralLink']> = ResolversObject<{
   method?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -612,6 +898,19 @@ export type ReferralLinkResolvers<ContextType = GatewayContext, ParentType exten
 export type ReferralLinksResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReferralLinks'] = ResolversParentTypes['ReferralLinks']> = ResolversObject<{
   relatedReferrals?: Resolver<Maybe<ResolversTypes['ReferralLink']>, ParentType, ContextType>;
   self?: Resolver<Maybe<ResolversTypes['ReferralLink']>, ParentType, ContextType>;
+}>;
+
+export type ReferralNotFoundResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReferralNotFound'] = ResolversParentTypes['ReferralNotFound']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReferralPreconditionFailedResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReferralPreconditionFailed'] = ResolversParentTypes['ReferralPreconditionFailed']> = ResolversObject<{
+  currentEtag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  currentReferral?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ReferralQualificationResolvers = { DIRECT: 'Direct', MARKETING_QUALIFIED: 'MarketingQualified', NONE: 'None', SALES_QUALIFIED: 'SalesQualified' };
@@ -637,7 +936,24 @@ export type ReferralTargetResolvers<ContextType = GatewayContext, ParentType ext
   type?: Resolver<Maybe<ResolversTypes['TargetType']>, ParentType, ContextType>;
 }>;
 
+export type ReferralTransitionNotAllowedResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReferralTransitionNotAllowed'] = ResolversParentTypes['ReferralTransitionNotAllowed']> = ResolversObject<{
+  allowedStatuses?: Resolver<Array<ResolversTypes['ReferralStatus']>, ParentType, ContextType>;
+  allowedSubstatuses?: Resolver<Array<ResolversTypes['ReferralSubstatus']>, ParentType, ContextType>;
+  fromStatus?: Resolver<Maybe<ResolversTypes['ReferralStatus']>, ParentType, ContextType>;
+  fromSubstatus?: Resolver<Maybe<ResolversTypes['ReferralSubstatus']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  toStatus?: Resolver<Maybe<ResolversTypes['ReferralStatus']>, ParentType, ContextType>;
+  toSubstatus?: Resolver<Maybe<ResolversTypes['ReferralSubstatus']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ReferralTypeResolvers = { INDEPENDENT: 'Independent', SHARED: 'Shared' };
+
+export type ReferralValidationFailedResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReferralValidationFailed'] = ResolversParentTypes['ReferralValidationFailed']> = ResolversObject<{
+  fieldErrors?: Resolver<Array<ResolversTypes['ReferralFieldError']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type SolutionTagResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SolutionTag'] = ResolversParentTypes['SolutionTag']> = ResolversObject<{
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -648,6 +964,15 @@ export type SolutionTagResolvers<ContextType = GatewayContext, ParentType extend
 export type SolutionTypeResolvers = { CATEGORY: 'Category', NAME: 'Name', NONE: 'None' };
 
 export type TargetTypeResolvers = { BUSINESS_PROFILE_LOCATION: 'BusinessProfileLocation', NONE: 'None', SOLUTION_PROFILE: 'SolutionProfile' };
+
+export type UpdateReferralResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateReferralResult'] = ResolversParentTypes['UpdateReferralResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'ReferralNotFound' | 'ReferralPreconditionFailed' | 'ReferralTransitionNotAllowed' | 'ReferralValidationFailed' | 'UpdateReferralSuccess', ParentType, ContextType>;
+}>;
+
+export type UpdateReferralSuccessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateReferralSuccess'] = ResolversParentTypes['UpdateReferralSuccess']> = ResolversObject<{
+  referral?: Resolver<ResolversTypes['Referral'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   Address?: AddressResolvers<ContextType>;
@@ -661,6 +986,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   InviteContext?: InviteContextResolvers<ContextType>;
   InvitedBy?: InvitedByResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Referral?: ReferralResolvers<ContextType>;
@@ -669,17 +995,25 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   ReferralConnection?: ReferralConnectionResolvers<ContextType>;
   ReferralDetails?: ReferralDetailsResolvers<ContextType>;
   ReferralEdge?: ReferralEdgeResolvers<ContextType>;
+  ReferralError?: ReferralErrorResolvers<ContextType>;
+  ReferralFieldError?: ReferralFieldErrorResolvers<ContextType>;
   ReferralLink?: ReferralLinkResolvers<ContextType>;
   ReferralLinks?: ReferralLinksResolvers<ContextType>;
+  ReferralNotFound?: ReferralNotFoundResolvers<ContextType>;
+  ReferralPreconditionFailed?: ReferralPreconditionFailedResolvers<ContextType>;
   ReferralQualification?: ReferralQualificationResolvers;
   ReferralRequirements?: ReferralRequirementsResolvers<ContextType>;
   ReferralStatus?: ReferralStatusResolvers;
   ReferralSubstatus?: ReferralSubstatusResolvers;
   ReferralTag?: ReferralTagResolvers<ContextType>;
   ReferralTarget?: ReferralTargetResolvers<ContextType>;
+  ReferralTransitionNotAllowed?: ReferralTransitionNotAllowedResolvers<ContextType>;
   ReferralType?: ReferralTypeResolvers;
+  ReferralValidationFailed?: ReferralValidationFailedResolvers<ContextType>;
   SolutionTag?: SolutionTagResolvers<ContextType>;
   SolutionType?: SolutionTypeResolvers;
   TargetType?: TargetTypeResolvers;
+  UpdateReferralResult?: UpdateReferralResultResolvers<ContextType>;
+  UpdateReferralSuccess?: UpdateReferralSuccessResolvers<ContextType>;
 }>;
 

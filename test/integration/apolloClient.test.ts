@@ -1,0 +1,142 @@
+/**
+ * The real @apollo/client, as a frontend uses it: InMemoryCache with the generated
+ * `possibleTypes`, fragments on the union and on the `ReferralError` interface.
+ */
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import generated from '../../src/graphql/__generated__/possibleTypes.ts';
+import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
+
+const UPDATE = gql`
+  mutation Update($id: ID!, $input: UpdateReferralInput!, $etag: String!) {
+    updateReferral(id: $id, input: $input, etag: $etag) {
+      __typename
+      ... on ReferralError {
+        message
+      }
+      ... on UpdateReferralSuccess {
+        referral {
+          id
+          etag
+          name
+        }
+      }
+      ... on ReferralPreconditionFailed {
+        currentEtag
+        currentReferral {
+          id
+          etag
+          name
+        }
+      }
+      ... on ReferralValidationFailed {
+        fieldErrors {
+          path
+          code
+        }
+      }
+      ... on ReferralTransitionNotAllowed {
+        fromStatus
+        toStatus
+        allowedStatuses
+      }
+      ... on ReferralNotFound {
+        id
+      }
+    }
+  }
+`;
+
+const READ = gql`
+  query Read($id: ID!) {
+    referral(id: $id) {
+      id
+      etag
+      name
+    }
+  }
+`;
+
+type Result = { __typename: string; message?: string } & Record<string, unknown>;
+
+let stack: Stack;
+let client: ApolloClient;
+let id: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  client = new ApolloClient({
+    link: new HttpLink({ uri: stack.gateway.url, headers: { authorization: TEST_TOKEN } }),
+    cache: new InMemoryCache({ possibleTypes: generated.possibleTypes }),
+  });
+  id = String(stack.emulator.listReferrals().find((r) => r.status === 'New')?.id);
+});
+afterAll(async () => {
+  client.stop();
+  await stack.close();
+});
+
+async function mutate(input: Record<string, unknown>, etag: string): Promise<Result> {
+  const { data } = await client.mutate<{ updateReferral: Result }>({
+    mutation: UPDATE,
+    variables: { id, input, etag },
+  });
+  return data?.updateReferral as Result;
+}
+
+function cachedReferral(): { etag: string; name: string } | null {
+  return client.cache.readFragment({
+    id: client.cache.identify({ __typename: 'Referral', id }),
+    fragment: gql`
+      fragment Cached on Referral {
+        etag
+        name
+      }
+    `,
+  });
+}
+
+describe('@apollo/client against the running gateway', () => {
+  test('reads every member of the union by its type, and normalizes the updated referral with its new etag', async () => {
+    const read = await client.query<{ referral: { etag: string } }>({ query: READ, variables: { id } });
+    const etag = read.data?.referral.etag as string;
+    expect(cachedReferral()?.etag).toBe(etag);
+
+    const success = await mutate({ name: 'Renamed from Apollo Client' }, etag);
+    expect(success.__typename).toBe('UpdateReferralSuccess');
+    const newEtag = (success.referral as { etag: string }).etag;
+    expect(newEtag).not.toBe(etag);
+    expect(cachedReferral()).toEqual({ etag: newEtag, name: 'Renamed from Apollo Client' });
+
+    const stale = await mutate({ name: 'Too late' }, etag);
+    expect(stale.__typename).toBe('ReferralPreconditionFailed');
+    expect(stale.message).toMatch(/changed since it was read/);
+    expect(stale.currentEtag).toBe(newEtag);
+
+    const invalid = await mutate({ details: { currency: 'usd' } }, newEtag);
+    expect(invalid.__typename).toBe('ReferralValidationFailed');
+    expect(invalid.message).toEqual(expect.any(String));
+    expect(invalid.fieldErrors).toEqual([
+      { __typename: 'ReferralFieldError', path: ['details', 'currency'], code: 'INVALID_CURRENCY' },
+    ]);
+
+    const transition = await mutate({ status: 'NONE' }, newEtag);
+    expect(transition).toMatchObject({
+      __typename: 'ReferralTransitionNotAllowed',
+      fromStatus: 'NEW',
+      toStatus: 'NONE',
+    });
+    expect(transition.allowedStatuses).toEqual(['NEW', 'ACTIVE', 'CLOSED']);
+    expect(transition.message).toEqual(expect.any(String));
+
+    const { data } = await client.mutate<{ updateReferral: Result }>({
+      mutation: UPDATE,
+      variables: { id: '99999999-9999-4999-8999-999999999999', input: { name: 'x' }, etag: newEtag },
+    });
+    expect(data?.updateReferral).toMatchObject({
+      __typename: 'ReferralNotFound',
+      id: '99999999-9999-4999-8999-999999999999',
+    });
+    expect(data?.updateReferral.message).toEqual(expect.any(String));
+  });
+});
