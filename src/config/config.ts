@@ -4,6 +4,7 @@
  * with a one-line reason instead of failing on the first request.
  */
 import { z } from 'zod';
+import { HOSTED_SANDBOX_ORIGIN } from '../server/cors.ts';
 import type { UpstreamPolicy } from '../upstream/httpClient.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -31,6 +32,22 @@ const envSchema = z.object({
   UPSTREAM_MAX_CONNECTIONS: positiveInt.max(1024).default(64),
   UPSTREAM_MAX_RESPONSE_BYTES: positiveInt.default(16 * 1024 * 1024),
   MAX_REQUEST_BYTES: positiveInt.default(1024 * 1024),
+  CORS_ORIGINS: z
+    .string()
+    .default(HOSTED_SANDBOX_ORIGIN)
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .pipe(
+      z.array(
+        z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)], {
+          error: 'must be a comma-separated list of origins such as https://app.example.com',
+        }),
+      ),
+    ),
 });
 
 export interface Config {
@@ -45,6 +62,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** Largest accepted GraphQL request body; larger ones get 413. */
   readonly maxRequestBytes: number;
+  /** Browser origins allowed to read answers (CORS); `*` allows any. */
+  readonly corsOrigins: readonly string[];
   readonly upstream: UpstreamPolicy;
 }
 
@@ -80,6 +99,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
+    corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
     upstream: Object.freeze({
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: e.UPSTREAM_HEADERS_TIMEOUT_MS,

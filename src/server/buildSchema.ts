@@ -1,9 +1,10 @@
 /**
- * The executable schema: SDL from schema/*.graphql (the source of truth) plus the resolvers.
- * Built once at start-up, never per request.
+ * The executable schema: SDL from schema/*.graphql (the source of truth) plus the resolvers,
+ * built as an Apollo Federation 2 subgraph (`_service`, `_entities`). Built once at start-up,
+ * never per request.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import {
   defaultFieldResolver,
   type GraphQLFieldResolver,
@@ -11,6 +12,7 @@ import {
   getNamedType,
   isEnumType,
   isObjectType,
+  parse,
 } from 'graphql';
 import { isWireEnum, knownWireValue } from '../graphql/enumValues.ts';
 import { resolvers } from '../graphql/resolvers.ts';
@@ -30,7 +32,9 @@ export interface SchemaOptions {
 }
 
 export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
-  const schema = makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers });
+  const schema = buildSubgraphSchema([
+    { typeDefs: parse(readTypeDefs().join('\n')), resolvers: resolvers as GraphQLResolverMap<unknown> },
+  ]);
   tolerateUnknownEnumValues(schema, options.onUnknownEnumValue);
   return schema;
 }

@@ -82,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxRequestBytes: config.maxRequestBytes,
     isReady: () => ready,
     logger,
+    cors: { allowedOrigins: new Set(config.corsOrigins), maxAgeSeconds: 600 },
   });
   httpServer.on('request', (req, res) => void handle(req, res));
 

@@ -10,6 +10,7 @@ import { HeaderMap } from '@apollo/server';
 import type { GatewayContext } from '../graphql/context.ts';
 import { INTERNAL_ERROR_MESSAGE } from '../graphql/errorMapping.ts';
 import type { Logger } from '../log/logger.ts';
+import { applyCors, type CorsPolicy } from './cors.ts';
 
 export interface HttpHandlerOptions {
   readonly apollo: ApolloServer<GatewayContext>;
@@ -18,6 +19,7 @@ export interface HttpHandlerOptions {
   /** False while starting and once shutdown has begun: `/health` then answers 503. */
   readonly isReady: () => boolean;
   readonly logger: Logger;
+  readonly cors: CorsPolicy;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -37,6 +39,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       }
       if (url.pathname !== GRAPHQL_PATH)
         return sendJson(res, 404, { error: 'Not found. GraphQL is served at /graphql.' });
+      if (applyCors(options.cors, req, res)) return;
 
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(req.headers)) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
 
@@ -56,6 +57,51 @@ describe('the HTTP server outside production', () => {
     });
     expect(res.status).toBe(400);
     expect(stack.emulator.requests).toHaveLength(0);
+  });
+
+  test('automatic persisted queries: hash only → PersistedQueryNotFound → hash + query → hash only', async () => {
+    const query = '{ referrals(first: 2) { edges { node { id } } } }';
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+    const post = async (body: Record<string, unknown>) => {
+      const res = await fetch(stack.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: TEST_TOKEN },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as {
+        data?: { referrals: { edges: unknown[] } };
+        errors?: { extensions: { code: string } }[];
+      };
+    };
+    const missing = await post({ extensions: { persistedQuery } });
+    expect(missing.errors?.[0]?.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await post({ query, extensions: { persistedQuery } });
+    expect(registered.data?.referrals.edges).toHaveLength(2);
+    stack.emulator.clearRequests();
+    const byHash = await post({ extensions: { persistedQuery } });
+    expect(byHash.data?.referrals.edges).toHaveLength(2);
+    expect(stack.emulator.requests).toHaveLength(1);
+  });
+
+  test('CORS: the hosted Sandbox origin may call, an unlisted origin gets no CORS headers', async () => {
+    const preflight = (origin: string) =>
+      fetch(stack.gateway.url, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, authorization',
+        },
+      });
+    const allowed = await preflight('https://studio.apollographql.com');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://studio.apollographql.com');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
+    const refused = await preflight('https://evil.example');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    const post = await stack.gql('{ __typename }', undefined, { origin: 'https://studio.apollographql.com' });
+    expect(post.headers.get('access-control-allow-origin')).toBe('https://studio.apollographql.com');
   });
 
   test('refuses a body over MAX_REQUEST_BYTES with 413', async () => {

@@ -19,6 +19,7 @@ export type Scalars = {
    * through a JavaScript `Date` would drop digits.
    */
   DateTime: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 export type Address = {
@@ -533,6 +534,17 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -596,7 +608,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Referral: Referral;
+}>;
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Referral:
+    ( { __typename: 'Referral' }
+    & GraphQLRecursivePick<FederationTypes['Referral'], {"id":true}> );
+}>;
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
@@ -622,10 +644,11 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Address: ResolverTypeWrapper<WireAddress>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AddressInput: AddressInput;
   AssistanceRequestCode: null;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Consent: ResolverTypeWrapper<WireConsent>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ConsentInput: ConsentInput;
   ContactPreference: ResolverTypeWrapper<WireContactPreference>;
   ContactPreferenceInput: ContactPreferenceInput;
@@ -635,9 +658,6 @@ export type ResolversTypes = ResolversObject<{
   CustomerProfileIdType: null;
   CustomerProfileInput: CustomerProfileInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InviteContext: ResolverTypeWrapper<WireInviteContext>;
   InviteContextInput: InviteContextInput;
   InvitedBy: ResolverTypeWrapper<WireInvitedBy>;
@@ -645,8 +665,10 @@ export type ResolversTypes = ResolversObject<{
   Member: ResolverTypeWrapper<WireMember>;
   MemberInput: MemberInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Referral: ResolverTypeWrapper<WireReferral>;
   ReferralAdditionalRequirements: ResolverTypeWrapper<WireAdditionalRequirements>;
   ReferralAdditionalRequirementsInput: ReferralAdditionalRequirementsInput;
@@ -654,6 +676,7 @@ export type ResolversTypes = ResolversObject<{
   ReferralAttributeInput: ReferralAttributeInput;
   ReferralConnection: ResolverTypeWrapper<Omit<ReferralConnection, 'edges'> & { edges: Array<ResolversTypes['ReferralEdge']> }>;
   ReferralDetails: ResolverTypeWrapper<WireDetails>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ReferralDetailsInput: ReferralDetailsInput;
   ReferralEdge: ResolverTypeWrapper<Omit<ReferralEdge, 'node'> & { node: ResolversTypes['Referral'] }>;
   ReferralError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ReferralError']>;
@@ -678,7 +701,6 @@ export type ResolversTypes = ResolversObject<{
   SolutionTag: ResolverTypeWrapper<WireSolutionTag>;
   SolutionTagInput: SolutionTagInput;
   SolutionType: null;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   TargetType: null;
   UpdateReferralInput: UpdateReferralInput;
   UpdateReferralResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateReferralResult']>;
@@ -688,9 +710,10 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Address: WireAddress;
+  String: Scalars['String']['output'];
   AddressInput: AddressInput;
-  Boolean: Scalars['Boolean']['output'];
   Consent: WireConsent;
+  Boolean: Scalars['Boolean']['output'];
   ConsentInput: ConsentInput;
   ContactPreference: WireContactPreference;
   ContactPreferenceInput: ContactPreferenceInput;
@@ -699,9 +722,6 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerProfileIdInput: CustomerProfileIdInput;
   CustomerProfileInput: CustomerProfileInput;
   DateTime: Scalars['DateTime']['output'];
-  Float: Scalars['Float']['output'];
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   InviteContext: WireInviteContext;
   InviteContextInput: InviteContextInput;
   InvitedBy: WireInvitedBy;
@@ -709,8 +729,10 @@ export type ResolversParentTypes = ResolversObject<{
   Member: WireMember;
   MemberInput: MemberInput;
   Mutation: Record<PropertyKey, never>;
+  ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  Int: Scalars['Int']['output'];
   Referral: WireReferral;
   ReferralAdditionalRequirements: WireAdditionalRequirements;
   ReferralAdditionalRequirementsInput: ReferralAdditionalRequirementsInput;
@@ -718,6 +740,7 @@ export type ResolversParentTypes = ResolversObject<{
   ReferralAttributeInput: ReferralAttributeInput;
   ReferralConnection: Omit<ReferralConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReferralEdge']> };
   ReferralDetails: WireDetails;
+  Float: Scalars['Float']['output'];
   ReferralDetailsInput: ReferralDetailsInput;
   ReferralEdge: Omit<ReferralEdge, 'node'> & { node: ResolversParentTypes['Referral'] };
   ReferralError: ResolversInterfaceTypes<ResolversParentTypes>['ReferralError'];
@@ -737,7 +760,6 @@ export type ResolversParentTypes = ResolversObject<{
   ReferralValidationFailed: ReferralValidationFailed;
   SolutionTag: WireSolutionTag;
   SolutionTagInput: SolutionTagInput;
-  String: Scalars['String']['output'];
   UpdateReferralInput: UpdateReferralInput;
   UpdateReferralResult: ResolversUnionTypes<ResolversParentTypes>['UpdateReferralResult'];
   UpdateReferralSuccess: Omit<UpdateReferralSuccess, 'referral'> & { referral: ResolversParentTypes['Referral'] };
@@ -823,7 +845,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   referrals?: Resolver<ResolversTypes['ReferralConnection'], ParentType, ContextType, Partial<QueryReferralsArgs>>;
 }>;
 
-export type ReferralResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Referral'] = ResolversParentTypes['Referral']> = ResolversObject<{
+export type ReferralResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Referral'] = ResolversParentTypes['Referral'], FederationReferenceType extends FederationReferenceTypes['Referral'] = FederationReferenceTypes['Referral']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Referral']> | FederationReferenceType, FederationReferenceType, ContextType>;
   acceptedDateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   callToAction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
