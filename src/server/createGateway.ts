@@ -6,7 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from '../config/config.ts';
@@ -60,9 +63,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Apollo's default, stated because it matters: no GET mutations, no simple cross-site POSTs.
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT (it also closes the upstream pool and the emulator); Apollo's
+    // own handlers would race it for the same stop().
+    stopOnTerminationSignals: false,
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Federated traces (ftv1) would send resolver timings and unmasked error text to any
+      // caller that asks for them with a header.
+      ApolloServerPluginInlineTraceDisabled(),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({

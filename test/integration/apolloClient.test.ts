@@ -106,7 +106,11 @@ describe('@apollo/client against the running gateway', () => {
     expect(success.__typename).toBe('UpdateReferralSuccess');
     const newEtag = (success.referral as { etag: string }).etag;
     expect(newEtag).not.toBe(etag);
-    expect(cachedReferral()).toEqual({ etag: newEtag, name: 'Renamed from Apollo Client' });
+    expect(cachedReferral()).toEqual({
+      __typename: 'Referral',
+      etag: newEtag,
+      name: 'Renamed from Apollo Client',
+    });
 
     const stale = await mutate({ name: 'Too late' }, etag);
     expect(stale.__typename).toBe('ReferralPreconditionFailed');

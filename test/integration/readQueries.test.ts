@@ -137,19 +137,6 @@ describe('referrals(filter, first, after)', () => {
     expect(stack.emulator.requests[0]?.query.$top).toBe('25');
   });
 
-  test('a list primes the loader: referral(id) of a listed item costs nothing more', async () => {
-    const id = stack.emulator.listReferrals()[2]?.id as string;
-    const res = await stack.gql(
-      `query($id: ID!) { referrals(first: 10) { edges { node { id } } } referral(id: $id) { id name } }`,
-      {
-        id,
-      },
-    );
-    expect(res.body.errors).toBeUndefined();
-    expect((res.body.data as { referral: { id: string } }).referral.id).toBe(id);
-    expect(stack.emulator.requests).toHaveLength(1);
-  });
-
   test('filters on status and substatus with the wire values', async () => {
     const res = await stack.gql(
       '{ referrals(first: 100, filter: { status: CLOSED, substatus: WON }) { edges { node { id status substatus } } } }',
