@@ -2,6 +2,7 @@
  * Starts the real thing for a test: the Partner API emulator and the gateway, each on its own
  * loopback port, talking HTTP. `gql` posts an operation the way a browser client would.
  */
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/emulatorServer.ts';
 import { createLogger } from '../../src/log/logger.ts';
@@ -106,3 +107,28 @@ export const MEMBER_FRAGMENT = `
     contactPreference { locale disableNotifications }
   }
 `;
+
+/**
+ * One stack for a test file: started before its tests, closed after them, with the emulator's
+ * request record and fault rules cleared before each test. Use the returned object only inside
+ * tests and hooks.
+ */
+export function useStack(env: Record<string, string> = {}): Stack {
+  let current: Stack | undefined;
+  beforeAll(async () => {
+    current = await startStack(env);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    current?.emulator.clearRequests();
+    current?.emulator.clearFaults();
+  });
+  return new Proxy({} as Stack, {
+    get(_target, key) {
+      if (!current) throw new Error('useStack(): the stack is only there inside tests and hooks');
+      return Reflect.get(current, key);
+    },
+  });
+}

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
+import { describe, expect, test } from '@jest/globals';
+import { TEST_TOKEN, useStack } from '../helpers/stack.ts';
 
 interface Page {
   edges: { cursor: string; node: { id: string } }[];
@@ -18,14 +18,7 @@ const PAGE_QUERY = `query($first: Int, $after: String, $filter: ReferralFilter) 
   }
 }`;
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
-beforeEach(() => stack.emulator.clearRequests());
+const stack = useStack();
 
 async function page(variables: Record<string, unknown>): Promise<Page> {
   const res = await stack.gql<{ referrals: Page }>(PAGE_QUERY, variables);

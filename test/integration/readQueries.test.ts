@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { expectProjection } from '../helpers/expectProjection.ts';
-import {
-  ALL_REFERRAL_FIELDS,
-  MEMBER_FRAGMENT,
-  type Stack,
-  startStack,
-  TEST_TOKEN,
-} from '../helpers/stack.ts';
+import { ALL_REFERRAL_FIELDS, MEMBER_FRAGMENT, TEST_TOKEN, useStack } from '../helpers/stack.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
-beforeEach(() => stack.emulator.clearRequests());
+const stack = useStack();
 
 function firstId(): string {
   const id = stack.emulator.listReferrals()[0]?.id;

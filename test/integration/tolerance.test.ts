@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ALL_REFERRAL_FIELDS, MEMBER_FRAGMENT, type Stack, startStack } from '../helpers/stack.ts';
+import { describe, expect, test } from '@jest/globals';
+import { ALL_REFERRAL_FIELDS, MEMBER_FRAGMENT, useStack } from '../helpers/stack.ts';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
+const stack = useStack();
 
 function withChanges(changes: Record<string, unknown>, remove: string[] = []): string {
   const base = { ...stack.emulator.listReferrals()[0] } as Record<string, unknown>;

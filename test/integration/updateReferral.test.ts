@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { screamingSnake } from '../helpers/expectProjection.ts';
-import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
+import { TEST_TOKEN, useStack } from '../helpers/stack.ts';
 import { UPDATE_REFERRAL, type UpdateResult } from '../helpers/updateMutation.ts';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
-beforeEach(() => {
-  stack.emulator.clearFaults();
-  stack.emulator.clearRequests();
-});
+const stack = useStack();
 
 async function update(
   id: string,

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { type Stack, startStack } from '../helpers/stack.ts';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { useStack } from '../helpers/stack.ts';
 
-let stack: Stack;
-let id: string;
 const SECRET_BODY = 'internal-diagnostic-7f3a: database shard eu-west-9 exploded';
-
-beforeAll(async () => {
-  // Short upstream timeouts so the stalled-upstream case ends quickly.
-  stack = await startStack({ UPSTREAM_HEADERS_TIMEOUT_MS: '300', UPSTREAM_BODY_TIMEOUT_MS: '300' });
+// Short upstream timeouts so the stalled-upstream case ends quickly.
+const stack = useStack({ UPSTREAM_HEADERS_TIMEOUT_MS: '300', UPSTREAM_BODY_TIMEOUT_MS: '300' });
+let id: string;
+beforeAll(() => {
   id = String(stack.emulator.listReferrals()[0]?.id);
-});
-afterAll(async () => {
-  await stack.close();
-});
-beforeEach(() => {
-  stack.emulator.clearFaults();
-  stack.emulator.clearRequests();
 });
 
 function errorBody(code: string) {
