@@ -44,6 +44,7 @@ export function createContext(
     authorization: headers.get('authorization'),
     correlationId,
     signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+    deadlineAt: Date.now() + deps.requestTimeoutMs,
   };
   return {
     requestId,

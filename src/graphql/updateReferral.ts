@@ -6,8 +6,9 @@
  */
 import type { JsonObject, ReferralChanges } from '../domain/referral/merge.ts';
 import { planUpdate } from '../domain/referral/planUpdate.ts';
+import { reconcile } from '../domain/referral/reconcile.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
-import { isUpstreamError } from '../upstream/upstreamErrors.ts';
+import { isUpstreamError, type UpstreamError } from '../upstream/upstreamErrors.ts';
 import type { ReferralStatus, ReferralSubstatus, ResolversTypes } from './__generated__/resolvers-types.ts';
 import type { GatewayContext } from './context.ts';
 
@@ -69,6 +70,11 @@ export async function updateReferral(
       }
       case 'NOT_FOUND':
         return notFound(id);
+      // After these the PUT may or may not have been applied.
+      case 'UPSTREAM_TIMEOUT':
+      case 'UPSTREAM_UNAVAILABLE':
+      case 'UPSTREAM_BAD_RESPONSE':
+        return settleAmbiguousWrite(ctx, id, plan.body, etag, error);
       case 'BAD_REQUEST':
         return {
           __typename: 'ReferralValidationFailed',
@@ -79,6 +85,41 @@ export async function updateReferral(
       default:
         throw error;
     }
+  }
+}
+
+/**
+ * The PUT's fate is unknown: read again and let reconcile() decide. Our write that landed is a
+ * success; nothing written leaves the original failure (a retry with the same etag is safe:
+ * If-Match makes a second application impossible); someone else's write is a conflict. If the
+ * re-read fails too, the original failure stands.
+ */
+async function settleAmbiguousWrite(
+  ctx: GatewayContext,
+  id: string,
+  body: JsonObject,
+  etag: string,
+  failure: UpstreamError,
+): Promise<UpdateReferralResult> {
+  let now: WireReferral | null;
+  try {
+    now = await ctx.api.getReferral(id, ctx.call);
+  } catch {
+    throw failure;
+  }
+  if (now === null) throw failure;
+  remember(ctx, now);
+  switch (reconcile(body, etag, now as unknown as JsonObject)) {
+    case 'applied':
+      ctx.logger.info(
+        { code: failure.code },
+        'write landed although its answer was lost; reconciled as success',
+      );
+      return { __typename: 'UpdateReferralSuccess', referral: now };
+    case 'changedByOthers':
+      return preconditionFailed(now);
+    case 'notApplied':
+      throw failure;
   }
 }
 

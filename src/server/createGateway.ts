@@ -16,7 +16,7 @@ import type { Config } from '../config/config.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
 import { formatError } from '../graphql/formatError.ts';
 import type { Logger } from '../log/logger.ts';
-import { createUpstreamDispatcher } from '../upstream/httpClient.ts';
+import { createUpstreamClient } from '../upstream/httpClient.ts';
 import { createReferralsApi } from '../upstream/referralsApi.ts';
 import { buildSchema } from './buildSchema.ts';
 import { EXAMPLE_OPERATION } from './exampleOperation.ts';
@@ -43,8 +43,8 @@ export interface Gateway {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
-  const dispatcher = createUpstreamDispatcher(config.upstream);
-  const api = createReferralsApi({ baseUrl: options.partnerApiUrl, dispatcher });
+  const upstream = createUpstreamClient(config.upstream);
+  const api = createReferralsApi({ baseUrl: options.partnerApiUrl, client: upstream });
   const schema = buildSchema({
     onUnknownEnumValue: (enumName, value) =>
       logger.warn(
@@ -115,7 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       stopping ??= (async () => {
         ready = false;
         await apollo.stop();
-        await dispatcher.close();
+        await upstream.close();
       })();
       return stopping;
     },

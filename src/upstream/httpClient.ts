@@ -5,7 +5,9 @@
  * every failure turned into an `UpstreamError` code. Knows nothing about GraphQL.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher, request } from 'undici';
+import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy, retryDelayMs } from './retryPolicy.ts';
 import { UpstreamError, type UpstreamErrorCode } from './upstreamErrors.ts';
 
 export interface UpstreamPolicy {
@@ -42,6 +44,8 @@ export interface CallContext {
   readonly correlationId: string;
   /** The GraphQL request's deadline; aborting it cancels the upstream call. */
   readonly signal?: AbortSignal | undefined;
+  /** When that deadline passes (epoch ms): retries and waits must fit before it. */
+  readonly deadlineAt?: number | undefined;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
@@ -61,7 +65,55 @@ export interface UpstreamResponse {
   readonly json: unknown;
 }
 
-/** Sends one request; resolves with a 2xx JSON answer or rejects with an `UpstreamError`. */
+/** The Partner API transport: pooled connections plus the retry policy and its budget. */
+export interface UpstreamClient {
+  /** Sends a request, retrying as the policy allows; a 2xx JSON answer or an `UpstreamError`. */
+  send(req: UpstreamRequest): Promise<UpstreamResponse>;
+  /** Closes pooled connections once in-flight requests are done. */
+  close(): Promise<void>;
+}
+
+export function createUpstreamClient(
+  policy: UpstreamPolicy,
+  retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+): UpstreamClient {
+  const dispatcher = createUpstreamDispatcher(policy);
+  const budget = new RetryBudget(retry.budget);
+  return {
+    async send(req) {
+      budget.recordRequest();
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await sendUpstream(dispatcher, req);
+        } catch (error) {
+          if (!(error instanceof UpstreamError)) throw error;
+          const remainingMs =
+            req.call.deadlineAt === undefined ? Number.POSITIVE_INFINITY : req.call.deadlineAt - Date.now();
+          const wait = retryDelayMs(
+            retry,
+            {
+              method: req.method,
+              status: error.status,
+              transportCode: error.transportCode,
+              retryAfterSeconds: error.retryAfterSeconds,
+            },
+            attempt,
+            remainingMs,
+          );
+          if (wait === undefined || req.call.signal?.aborted || !budget.tryRetry()) throw error;
+          try {
+            await sleep(wait, undefined, { signal: req.call.signal });
+          } catch {
+            throw error;
+          }
+        }
+      }
+    },
+    close: () => dispatcher.close(),
+  };
+}
+
+/** Sends one request, once; resolves with a 2xx JSON answer or rejects with an `UpstreamError`. */
 export async function sendUpstream(dispatcher: Dispatcher, req: UpstreamRequest): Promise<UpstreamResponse> {
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -210,7 +262,7 @@ function transportError(req: UpstreamRequest, error: unknown): UpstreamError {
   } else if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
     mapped = 'UPSTREAM_BAD_RESPONSE';
   }
-  return new UpstreamError(mapped, `${req.method} failed: ${code}`, { cause: error });
+  return new UpstreamError(mapped, `${req.method} failed: ${code}`, { cause: error, transportCode: code });
 }
 
 function errorCode(error: unknown): string {

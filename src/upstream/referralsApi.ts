@@ -1,10 +1,9 @@
 /**
  * The Partner API's Referrals resource (`$PARTNER_API_URL/engagements/referrals`): typed calls
- * over `sendUpstream`, every response checked with the wire schemas. HTTP in, plain data out.
+ * over the `UpstreamClient`, every response checked with the wire schemas. HTTP in, plain data out.
  */
-import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { type CallContext, sendUpstream } from './httpClient.ts';
+import type { CallContext, UpstreamClient } from './httpClient.ts';
 import { buildListQuery } from './odataQuery.ts';
 import { type WireReferral, wireReferralPageSchema, wireReferralSchema } from './referralWire.ts';
 import { UpstreamError } from './upstreamErrors.ts';
@@ -40,14 +39,14 @@ export interface ReferralsApi {
   replaceReferral(id: string, body: unknown, etag: string, call: CallContext): Promise<WireReferral>;
 }
 
-export function createReferralsApi(options: { baseUrl: string; dispatcher: Dispatcher }): ReferralsApi {
+export function createReferralsApi(options: { baseUrl: string; client: UpstreamClient }): ReferralsApi {
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const origin = base.origin;
   const collectionPath = `${base.pathname}engagements/referrals`;
   // The docs' nextLink example lacks `/engagements` (`…/v1.0/referrals?$skiptoken=…`, §3.1 quirk);
   // it is accepted as a page of the same collection.
   const pagePaths = new Set([collectionPath, `${base.pathname}referrals`]);
-  const { dispatcher } = options;
+  const { client } = options;
 
   function checked<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
     const result = schema.safeParse(json);
@@ -89,7 +88,7 @@ export function createReferralsApi(options: { baseUrl: string; dispatcher: Dispa
 
   async function getReferralPage(pageRef: string, call: CallContext): Promise<ReferralPage> {
     if (!isPageRef(pageRef)) throw new TypeError('Not a referral page reference');
-    const res = await sendUpstream(dispatcher, { method: 'GET', url: `${origin}${pageRef}`, call });
+    const res = await client.send({ method: 'GET', url: `${origin}${pageRef}`, call });
     const page = checked(wireReferralPageSchema, res.json, 'list');
     return { items: page.value, pageRef, nextPageRef: nextPageRef(page['@odata.nextLink']) };
   }
@@ -100,7 +99,7 @@ export function createReferralsApi(options: { baseUrl: string; dispatcher: Dispa
 
     async getReferral(id, call) {
       try {
-        const res = await sendUpstream(dispatcher, {
+        const res = await client.send({
           method: 'GET',
           url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
           call,
@@ -113,7 +112,7 @@ export function createReferralsApi(options: { baseUrl: string; dispatcher: Dispa
     },
 
     async replaceReferral(id, body, etag, call) {
-      const res = await sendUpstream(dispatcher, {
+      const res = await client.send({
         method: 'PUT',
         url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
         call,

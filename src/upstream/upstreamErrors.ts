@@ -30,6 +30,8 @@ export interface UpstreamErrorDetails {
   readonly upstreamMessage?: string | undefined;
   /** Seconds from a 429/503 `Retry-After` header (RFC 9110 §10.2.3). */
   readonly retryAfterSeconds?: number | undefined;
+  /** The socket or undici error code (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`…) of a transport failure. */
+  readonly transportCode?: string | undefined;
   readonly cause?: unknown;
 }
 
@@ -40,6 +42,7 @@ export class UpstreamError extends Error {
   readonly upstreamCode: string | undefined;
   readonly upstreamMessage: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly transportCode: string | undefined;
 
   constructor(code: UpstreamErrorCode, message: string, details: UpstreamErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -48,6 +51,7 @@ export class UpstreamError extends Error {
     this.upstreamCode = details.upstreamCode;
     this.upstreamMessage = details.upstreamMessage;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.transportCode = details.transportCode;
   }
 }
 
