@@ -1,6 +1,8 @@
 /**
- * Logs what the client is not shown: masked errors in full (with the request id the client can
- * quote), upstream failures by code and status. Never bodies, URLs or tokens.
+ * One JSON log line per GraphQL request (operation name, outcome, duration) and what the client
+ * is not shown: masked errors in full, upstream failures by code and status. Every line carries
+ * the request id, which the client gets as `x-request-id` and can quote, and the correlation id.
+ * Never variables, bodies, URLs or tokens: they may hold personal data.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -11,8 +13,18 @@ import { isUpstreamError } from '../upstream/upstreamErrors.ts';
 export function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
+      const startedAt = performance.now();
+      let errorCount = 0;
       return {
+        async willSendResponse({ contextValue, response, operationName }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+          contextValue.logger.info(
+            { operationName, errors: errorCount, durationMs: Math.round(performance.now() - startedAt) },
+            'graphql request',
+          );
+        },
         async didEncounterErrors({ contextValue, errors, operationName }) {
+          errorCount += errors.length;
           for (const error of errors) {
             const original = unwrapResolverError(error);
             if (isUpstreamError(original)) {
