@@ -14,6 +14,15 @@ import { readBody } from './readBody.ts';
 import { handleReferralRequest, type RouteResponse } from './referralRoutes.ts';
 import { seedReferrals } from './seed.ts';
 import { ReferralStore } from './store.ts';
+import {
+  type Framed,
+  streamOversized,
+  truncated,
+  withoutETag,
+  writeResetAfterHeaders,
+  writeStallMidBody,
+  wrongShapeBody,
+} from './wireFaults.ts';
 
 export type { Fault, FaultRule } from './faults.ts';
 
@@ -102,23 +111,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sockets = new Set<Socket>();
   let baseUrl = '';
 
-  function send(req: IncomingMessage, res: ServerResponse, response: RouteResponse): void {
-    if (res.headersSent || res.destroyed) return;
+  /** The answer exactly as `send` puts it on the wire; faults write it their own way. */
+  function frame(req: IncomingMessage, response: RouteResponse): Framed {
     const headers: Record<string, string> = { 'request-id': randomUUID(), ...response.headers };
     const clientRequestId = req.headers['client-request-id'];
     if (typeof clientRequestId === 'string') headers['client-request-id'] = clientRequestId;
-    if (response.body === undefined) {
-      res.writeHead(response.status, headers);
-      res.end();
-      return;
-    }
+    if (response.body === undefined) return { status: response.status, headers, payload: undefined };
     const payload = Buffer.from(JSON.stringify(response.body), 'utf8');
-    res.writeHead(response.status, {
-      ...headers,
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': String(payload.length),
-    });
-    res.end(payload);
+    return {
+      status: response.status,
+      headers: {
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(payload.length),
+      },
+      payload,
+    };
+  }
+
+  function writeFramed(res: ServerResponse, framed: Framed): void {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(framed.status, framed.headers);
+    res.end(framed.payload);
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, response: RouteResponse): void {
+    writeFramed(res, frame(req, response));
   }
 
   /** Applies a fault; `true` when the request is fully dealt with (answered, dropped or left hanging). */
@@ -126,8 +144,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     fault: Fault,
     req: IncomingMessage,
     res: ServerResponse,
-    id: string | undefined,
+    target: Route,
+    answer: () => RouteResponse,
   ): Promise<boolean> {
+    const id = target.kind === 'item' ? target.id : undefined;
     switch (fault.kind) {
       case 'status': {
         const noBody = fault.status === 204 || fault.status === 304;
@@ -161,6 +181,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (current !== undefined) store.write({ ...current, ...structuredClone(fault.changes) });
         return false;
       }
+      case 'stallMidBody':
+        // Nothing ends the response; close() destroys the socket if the client has not given up first.
+        writeStallMidBody(res, frame(req, answer()));
+        return true;
+      case 'resetAfterHeaders':
+        writeResetAfterHeaders(res, frame(req, answer()));
+        return true;
+      case 'truncatedJson':
+        writeFramed(res, truncated(frame(req, answer())));
+        return true;
+      case 'wrongShape': {
+        const isList = target.kind === 'collection' && req.method?.toUpperCase() === 'GET';
+        send(req, res, { status: 200, body: wrongShapeBody(isList) });
+        return true;
+      }
+      case 'missingETag':
+        send(req, res, withoutETag(answer()));
+        return true;
+      case 'oversized': {
+        const real = answer();
+        await streamOversized(res, frame(req, real), real.body, fault.bytes);
+        return true;
+      }
+      case 'applyThenDrop':
+        answer();
+        // An RST as with `reset`: the client cannot tell whether its write landed (it did).
+        req.socket.resetAndDestroy();
+        return true;
     }
   }
 
@@ -192,29 +240,50 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     const target = route(pathname);
     const id = target.kind === 'item' ? target.id : undefined;
-    const fault = faults.take({ method, url: rawUrl, id });
-    if (fault !== undefined && (await applyFault(fault, req, res, id))) return;
 
-    if (body.kind === 'tooLarge') {
-      res.shouldKeepAlive = false;
-      throw new ApiError(413, 'requestEntityTooLarge', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    }
-    const caller = callerFromAuthorization(headers.authorization);
-    if (caller === undefined) {
-      throw new ApiError(
-        401,
-        'unauthenticated',
-        'A bearer token is required (Authorization: Bearer <token>).',
-      );
-    }
-    if (target.kind === 'none')
-      throw new ApiError(404, 'itemNotFound', `No resource at ${pathname}.`, { target: 'url' });
-    if (malformed) throw new ApiError(400, 'invalidRequest', 'The request body is not valid JSON.');
-    send(
-      req,
-      res,
-      handleReferralRequest({ method, id, query: params, headers, body: parsed, caller, store, baseUrl }),
-    );
+    /** The normal handling (auth, routes, store); an ApiError becomes its answer, other errors throw. */
+    const answer = (): RouteResponse => {
+      try {
+        if (body.kind === 'tooLarge') {
+          res.shouldKeepAlive = false;
+          throw new ApiError(
+            413,
+            'requestEntityTooLarge',
+            `The request body exceeds ${MAX_BODY_BYTES} bytes.`,
+          );
+        }
+        const caller = callerFromAuthorization(headers.authorization);
+        if (caller === undefined) {
+          throw new ApiError(
+            401,
+            'unauthenticated',
+            'A bearer token is required (Authorization: Bearer <token>).',
+          );
+        }
+        if (target.kind === 'none')
+          throw new ApiError(404, 'itemNotFound', `No resource at ${pathname}.`, { target: 'url' });
+        if (malformed) throw new ApiError(400, 'invalidRequest', 'The request body is not valid JSON.');
+        return handleReferralRequest({
+          method,
+          id,
+          query: params,
+          headers,
+          body: parsed,
+          caller,
+          store,
+          baseUrl,
+        });
+      } catch (error) {
+        if (error instanceof ApiError) {
+          return { status: error.status, body: error.body, headers: { ...error.headers } };
+        }
+        throw error;
+      }
+    };
+
+    const fault = faults.take({ method, url: rawUrl, id });
+    if (fault !== undefined && (await applyFault(fault, req, res, target, answer))) return;
+    send(req, res, answer());
   }
 
   const server = createServer((req, res) => {

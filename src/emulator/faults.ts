@@ -19,7 +19,41 @@ export type Fault =
    * client wrote it (new eTag and updatedDateTime), then handle normally: a change landing between
    * a gateway's read and its write.
    */
-  | { kind: 'concurrentWrite'; changes: Record<string, unknown> };
+  | { kind: 'concurrentWrite'; changes: Record<string, unknown> }
+  /*
+   * The kinds below (except `wrongShape`) first produce the real answer — auth, routes and store run
+   * as without a fault, writes included — then deliver it damaged. They model a flaky network or a
+   * misbehaving proxy between the gateway and an upstream that did its job.
+   */
+  /**
+   * Send status, headers (with the full `content-length`) and the first half of the body, then
+   * nothing more; the socket stays open until the client gives up or the emulator closes. A bodiless
+   * answer (204) is not sent at all, as with `stall`.
+   */
+  | { kind: 'stallMidBody' }
+  /**
+   * Send status, headers (with the full `content-length`) and a few body bytes, then close the
+   * socket. A bodiless answer (204) is dropped as with `reset`, after the write has landed.
+   */
+  | { kind: 'resetAfterHeaders' }
+  /** Send the first half of the JSON as a complete response whose `content-length` matches it. */
+  | { kind: 'truncatedJson' }
+  /**
+   * Before auth, answer 200 with well-formed JSON of the wrong shape: `{"value":{"not":"an array"}}`
+   * for a list (GET on the collection), else a referral with a numeric `id` and no `eTag`. Nothing is
+   * written to the store.
+   */
+  | { kind: 'wrongShape' }
+  /** Remove `eTag` from the body (from every item of a list) and drop the `ETag` header. */
+  | { kind: 'missingETag' }
+  /**
+   * Add a string `padding` field to the JSON body so the document is at least `bytes` bytes, and
+   * stream it with chunked transfer encoding (no `content-length`), so a client must count bytes as
+   * they arrive. The status is the real one (200 if the real answer has no body).
+   */
+  | { kind: 'oversized'; bytes: number }
+  /** Apply the request (a write lands in the store, new eTag and all), then reset the connection unanswered. */
+  | { kind: 'applyThenDrop' };
 
 export interface FaultRule {
   /** HTTP method, case-insensitive. */

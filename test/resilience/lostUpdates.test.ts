@@ -95,6 +95,33 @@ describe('lost updates', () => {
     );
   });
 
+  test('"apply then drop": a write that lands while its connection drops is one success, never a conflict or a double write', async () => {
+    const id = freshReferral({ details: { dealValue: 5, currency: 'USD' } });
+    let successes = 0;
+    let falseConflicts = 0;
+    for (let n = 1; n <= 50; n += 1) {
+      const current = await read(id);
+      stack.emulator.clearRequests();
+      stack.emulator.injectFault({ method: 'PUT', idEquals: id, times: 1, fault: { kind: 'applyThenDrop' } });
+      const result = await update(
+        stack,
+        id,
+        { details: { dealValue: (current.details.dealValue ?? 0) + 1 } },
+        current.etag,
+      );
+      if (result.__typename === 'UpdateReferralSuccess') successes += 1;
+      if (result.__typename === 'ReferralPreconditionFailed') falseConflicts += 1;
+      expect(result.referral?.details).toMatchObject({ dealValue: 5 + n });
+      expect(stack.emulator.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+    }
+    expect((stack.emulator.getReferral(id)?.details as { dealValue: number }).dealValue).toBe(55);
+    expect({ successes, falseConflicts }).toEqual({ successes: 50, falseConflicts: 0 });
+    report(
+      'lost updates / apply then drop',
+      `50 writes whose connection dropped after they landed: ${successes} successes, ${falseConflicts} false conflicts, 0 double writes (value 5 → 55)`,
+    );
+  });
+
   test('10 × 10 concurrent increments with retry end at exactly 100', async () => {
     const id = freshReferral({ details: { dealValue: 0, currency: 'USD', notes: 'counter' } });
     const attempts = await Promise.all(
