@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { HOSTED_SANDBOX_ORIGIN } from '../server/cors.ts';
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../server/securityRules.ts';
 import type { UpstreamPolicy } from '../upstream/httpClient.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -32,6 +33,14 @@ const envSchema = z.object({
   UPSTREAM_MAX_CONNECTIONS: positiveInt.max(1024).default(64),
   UPSTREAM_MAX_RESPONSE_BYTES: positiveInt.default(16 * 1024 * 1024),
   MAX_REQUEST_BYTES: positiveInt.default(1024 * 1024),
+  MAX_QUERY_DEPTH: positiveInt.max(1000).default(DEFAULT_OPERATION_LIMITS.maxDepth),
+  MAX_ALIASES: positiveInt.max(10_000).default(DEFAULT_OPERATION_LIMITS.maxAliases),
+  MAX_TOKENS: positiveInt.max(1_000_000).default(DEFAULT_OPERATION_LIMITS.maxTokens),
+  MAX_DIRECTIVES: positiveInt.max(10_000).default(DEFAULT_OPERATION_LIMITS.maxDirectives),
+  MAX_QUERY_COST: positiveInt.default(DEFAULT_OPERATION_LIMITS.maxCost),
+  MAX_ENTITY_REPRESENTATIONS: positiveInt
+    .max(100_000)
+    .default(DEFAULT_OPERATION_LIMITS.maxEntityRepresentations),
   CORS_ORIGINS: z
     .string()
     .default(HOSTED_SANDBOX_ORIGIN)
@@ -64,6 +73,8 @@ export interface Config {
   readonly maxRequestBytes: number;
   /** Browser origins allowed to read answers (CORS); `*` allows any. */
   readonly corsOrigins: readonly string[];
+  /** What one GraphQL document may ask for (depth, aliases, tokens, directives, cost). */
+  readonly operationLimits: OperationLimits;
   readonly upstream: UpstreamPolicy;
 }
 
@@ -100,6 +111,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
+    operationLimits: Object.freeze({
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxCost: e.MAX_QUERY_COST,
+      maxEntityRepresentations: e.MAX_ENTITY_REPRESENTATIONS,
+    }),
     upstream: Object.freeze({
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: e.UPSTREAM_HEADERS_TIMEOUT_MS,

@@ -27,7 +27,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const where = { locations: formatted.locations, path: formatted.path };
   if (isUpstreamError(original)) return { ...publicUpstreamError(original), ...where };
   const code = formatted.extensions?.code;
-  if (original instanceof GraphQLError && typeof code === 'string' && PUBLIC_CODES.has(code)) {
+  // INTERNAL_SERVER_ERROR is also what Apollo stamps on any uncoded error: never pass its text.
+  if (
+    original instanceof GraphQLError &&
+    typeof code === 'string' &&
+    code !== 'INTERNAL_SERVER_ERROR' &&
+    PUBLIC_CODES.has(code)
+  ) {
     const extensions: Record<string, unknown> = { code };
     if (typeof formatted.extensions?.retryAfterSeconds === 'number') {
       extensions.retryAfterSeconds = formatted.extensions.retryAfterSeconds;

@@ -26,8 +26,16 @@ export function checkId(id: string): string {
   return id;
 }
 
+/** Longer filter values match nothing real (ids are GUIDs, e-mail addresses ≤ 254) and would only go upstream. */
+const MAX_FILTER_VALUE_LENGTH = 256;
+
 function conditions(filter: InputMaybe<ReferralFilter> | undefined): ReferralListCondition[] {
   if (!filter) return [];
+  for (const [name, value] of Object.entries(filter)) {
+    if (typeof value === 'string' && value.length > MAX_FILTER_VALUE_LENGTH) {
+      throw badUserInput(`\`filter.${name}\` is longer than ${MAX_FILTER_VALUE_LENGTH} characters.`);
+    }
+  }
   const out: ReferralListCondition[] = [];
   const equals = (path: string, value: InputMaybe<string> | undefined) => {
     if (value !== null && value !== undefined) out.push({ kind: 'equals', path, value });

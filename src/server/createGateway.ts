@@ -22,6 +22,7 @@ import { buildSchema } from './buildSchema.ts';
 import { EXAMPLE_OPERATION } from './exampleOperation.ts';
 import { createHttpHandler, GRAPHQL_PATH } from './httpHandler.ts';
 import { loggingPlugin } from './loggingPlugin.ts';
+import { securityRules } from './securityRules.ts';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -55,6 +56,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   let ready = false;
   const httpServer = createServer();
+  // Operation limits, checked before execution (see securityRules.ts).
+  const security = securityRules({ limits: config.operationLimits, production: config.production });
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: !config.production,
@@ -63,6 +66,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Apollo's default, stated because it matters: no GET mutations, no simple cross-site POSTs.
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules: security.validationRules,
+    parseOptions: security.parseOptions,
+    hideSchemaDetailsFromClientErrors: security.hideSchemaDetailsFromClientErrors,
     // main.ts owns SIGTERM/SIGINT (it also closes the upstream pool and the emulator); Apollo's
     // own handlers would race it for the same stop().
     stopOnTerminationSignals: false,
@@ -80,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             ...(options.sandboxHeaders ? { headers: { ...options.sandboxHeaders } } : {}),
           }),
       loggingPlugin(),
+      ...security.plugins,
     ],
   });
   await apollo.start();

@@ -32,6 +32,11 @@ async function read(
     .referral;
 }
 
+/** The stored referral's details, as the Partner API holds them now. */
+function storedDetails(id: string): { notes?: string; dealValue?: number } {
+  return (stack.emulator.getReferral(id)?.details ?? {}) as { notes?: string; dealValue?: number };
+}
+
 function freshReferral(overrides: Record<string, unknown> = {}): string {
   const base = stack.emulator.listReferrals().find((r) => r.status === 'New') as Record<string, unknown>;
   const id = `10000000-0000-4000-8000-${Math.floor(Math.random() * 1e12)
@@ -70,9 +75,7 @@ describe('lost updates', () => {
       const won = results.flatMap((r, i) => (r.__typename === 'UpdateReferralSuccess' ? [i] : []));
       expect(won).toHaveLength(1);
       expect(results.filter((r) => r.__typename === 'ReferralPreconditionFailed')).toHaveLength(49);
-      expect((stack.emulator.getReferral(id)?.details as { notes: string }).notes).toBe(
-        `r${round}c${won[0]}`,
-      );
+      expect(storedDetails(id).notes).toBe(`r${round}c${won[0]}`);
       successes.push(won.length);
     }
     report(
@@ -114,7 +117,7 @@ describe('lost updates', () => {
       expect(result.referral?.details).toMatchObject({ dealValue: 5 + n });
       expect(stack.emulator.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
     }
-    expect((stack.emulator.getReferral(id)?.details as { dealValue: number }).dealValue).toBe(55);
+    expect(storedDetails(id).dealValue).toBe(55);
     expect({ successes, falseConflicts }).toEqual({ successes: 50, falseConflicts: 0 });
     report(
       'lost updates / apply then drop',
@@ -135,7 +138,7 @@ describe('lost updates', () => {
         return total;
       }),
     );
-    expect((stack.emulator.getReferral(id)?.details as { dealValue: number }).dealValue).toBe(100);
+    expect(storedDetails(id).dealValue).toBe(100);
     report(
       'lost updates / increments',
       `10 clients × 10 increments: final value 100 (${attempts.reduce((a, b) => a + b, 0)} attempts)`,

@@ -32,6 +32,18 @@ describe('formatError masks by default', () => {
     });
   });
 
+  test('an uncoded GraphQLError (which Apollo codes INTERNAL_SERVER_ERROR) never passes its message', () => {
+    const original = new GraphQLError('Subscription root not found at /srv/app/schema.ts');
+    const formatted = formatError(
+      { message: original.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      original,
+    );
+    expect(formatted).toMatchObject({
+      message: 'Internal server error.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+  });
+
   test('a deliberate BAD_USER_INPUT keeps its message and only its code', () => {
     const original = badUserInput('`first` must be between 1 and 100.');
     const error = asResolverError(original);

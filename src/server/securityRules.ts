@@ -1,0 +1,184 @@
+/**
+ * Operation limits: what a single GraphQL document may ask for, checked after parsing and during
+ * validation, so a hostile document costs the gateway a parse and a walk of its AST and never a
+ * resolver call or an upstream request. The limits are graphql-armor's (`ApolloArmor`); this
+ * module only chooses their values and how their rejections reach clients.
+ *
+ * Clients see a rejection as a top-level error with `extensions.code` GRAPHQL_VALIDATION_FAILED
+ * (depth, aliases, directives, cost: Apollo wraps every validation error in that code) or
+ * GRAPHQL_PARSE_FAILED (token count, enforced by graphql-js's parser through `parseOptions`), HTTP 400, and a message that
+ * names the limit that was hit: limits are not secret, and a client needs to know what to change.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { entityRepresentationsGuard, requestErrorCodePlugin } from './requestGuards.ts';
+
+export interface OperationLimits {
+  /** Deepest nesting of an operation; each fragment level counts; `__schema` is exempt. */
+  readonly maxDepth: number;
+  /** Aliased fields per operation (`__typename` aliases are free). */
+  readonly maxAliases: number;
+  /** Lexical tokens per document (names, punctuation, values); bounds parse and validate work. */
+  readonly maxTokens: number;
+  /** Directive uses per operation, fragments expanded. */
+  readonly maxDirectives: number;
+  /**
+   * graphql-armor cost points per operation: a leaf costs 1, an object 2 plus 1.5 × its
+   * children, and a field's subtree is multiplied by a literal `first:` argument (a variable
+   * `first` counts as 1; the resolver caps it at 100). One `referrals(first: 100)` page
+   * selecting every field costs 79,000–94,000, depending on fragments and `pageInfo`.
+   */
+  readonly maxCost: number;
+  /**
+   * `_entities` representations per request. Each distinct id costs one upstream GET, and
+   * variables escape every check above, so this bounds what one request can make us fetch.
+   */
+  readonly maxEntityRepresentations: number;
+}
+
+/**
+ * Defaults, sized so every operation our clients are known to send passes (the benign corpus in
+ * test/security/benign, among them a 100-item page with every field and ten aliased
+ * `referral(id:)` lookups) with room to spare, and anything much bigger does not.
+ */
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({
+  // The deepest real operation (a page → edge → node → customerProfile → team → member →
+  // contactPreference → locale) is 9 levels.
+  maxDepth: 12,
+  // Ten aliased `referral(id:)` lookups are a real client pattern (a list view's detail fetch).
+  maxAliases: 15,
+  // The largest benign operation (ten aliased lookups of every field) is 330 tokens.
+  maxTokens: 2000,
+  // Real operations use a handful of @include/@skip; 20 leaves room for generated clients.
+  maxDirectives: 20,
+  // One full 100-item page of every field (at most 93,922) fits; two do not.
+  maxCost: 120_000,
+  // A router resolving one 100-item page of entities sends 100; 500 leaves room for batching.
+  maxEntityRepresentations: 500,
+});
+
+/**
+ * How deep an introspection query may nest. `maxDepth` exempts `__schema` (the standard
+ * introspection query Sandbox and codegen send is 21 levels deep, through its `ofType` chain),
+ * so this second, looser depth check covers introspection. graphql-js's own
+ * MaxIntrospectionDepthRule already refuses `fields { type { fields …` fan-out cycles; this
+ * refuses the remaining linear `ofType { ofType { …` chains past what any real tool sends.
+ */
+export const MAX_INTROSPECTION_DEPTH = 24;
+
+export interface SecurityRulesOptions {
+  readonly limits: OperationLimits;
+  /** Production hides schema details (field suggestions) from error messages. */
+  readonly production: boolean;
+}
+
+/** What to spread into the ApolloServer config. */
+export interface SecurityRules {
+  readonly plugins: ApolloServerPlugin[];
+  readonly validationRules: ValidationRule[];
+  readonly parseOptions: { readonly maxTokens: number };
+  readonly hideSchemaDetailsFromClientErrors: boolean;
+}
+
+/**
+ * A rejection reported as a validation error of the document (Apollo answers it 400 with
+ * GRAPHQL_VALIDATION_FAILED) instead of thrown out of `validate()`, which Apollo would treat as
+ * an internal failure.
+ */
+function reportAsValidationError(context: ValidationContext | null, error: GraphQLError): void {
+  context?.reportError(error);
+}
+
+/**
+ * Refuses an operation whose root type the schema lacks (we have no Subscription). graphql-js 16
+ * validates such a document and only fails it in `execute()` ("Schema is not configured to
+ * execute subscription operation."), i.e. after the request was accepted, as a masked internal
+ * error with `data: null`; graphql-js 17 makes this a validation rule.
+ */
+const KnownRootOperationType: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (!context.getSchema().getRootType(node.operation)) {
+      context.reportError(
+        new GraphQLError(`This server does not support ${node.operation} operations.`, { nodes: node }),
+      );
+    }
+  },
+});
+
+/** "Did you mean …?" anywhere in a message, e.g. `Did you mean the enum value "ACTIVE"?`. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/**
+ * Production only: strips field, argument, type and enum value suggestions from every error,
+ * not only validation errors (which Apollo's `hideSchemaDetailsFromClientErrors` and armor's
+ * `blockFieldSuggestion` cover): variable values are coerced at execution start, and their
+ * errors (`Field "statuss" is not defined by type "ReferralFilter". Did you mean "status"?`)
+ * would otherwise list schema names that introspection, off in production, does not give away.
+ */
+function hideSuggestionsPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) error.message = error.message.replace(SUGGESTION, '');
+        },
+      };
+    },
+  };
+}
+
+export function securityRules(options: SecurityRulesOptions): SecurityRules {
+  const { limits, production } = options;
+  const armor = new ApolloArmor({
+    // Outside production suggestions help developers; in production they would leak the schema.
+    blockFieldSuggestion: { enabled: production },
+    // Counted by graphql-js's parser instead (`parseOptions.maxTokens`): armor's Apollo plugin
+    // throws from a `parsingDidStart` hook, which Apollo answers as an internal error (500).
+    maxTokens: { enabled: false },
+    // Armor's Apollo integration reports these rejections to the validation context (armor sets
+    // code BAD_USER_INPUT; Apollo's ValidationError replaces it with GRAPHQL_VALIDATION_FAILED).
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: true },
+    maxAliases: { n: limits.maxAliases, exposeLimits: true },
+    maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
+    // Armor's cost weights (objectCost 2, scalarCost 1, depthCostFactor 1.5) as they are; only
+    // the budget is ours. Introspection is bounded by depth, not cost.
+    // Fragments are flattened for cost: a spread adds nothing to the work or the response, and
+    // Apollo Client's colocated fragments would otherwise multiply a selection's price by 1.5
+    // per fragment level. (Depth does count fragment levels: nesting them is the cheap way to
+    // write a deep document.)
+    costLimit: {
+      maxCost: limits.maxCost,
+      flattenFragments: true,
+      ignoreIntrospection: true,
+      exposeLimits: true,
+    },
+  });
+  const protection = armor.protect();
+  // Armor's typings name @apollo/server's CommonJS declarations, ours its ESM ones: the same
+  // plugin shape, two declarations of it (plain objects at run time, nothing imported).
+  const armorPlugins = protection.plugins as unknown as ApolloServerPlugin[];
+  return {
+    // Ours first: it removes the whole "Did you mean …?", armor's would leave "[Suggestion hidden]?".
+    plugins: [
+      ...(production ? [hideSuggestionsPlugin()] : []),
+      ...armorPlugins,
+      entityRepresentationsGuard(options.limits.maxEntityRepresentations),
+      requestErrorCodePlugin(),
+    ],
+    validationRules: [
+      KnownRootOperationType,
+      ...protection.validationRules,
+      maxDepthRule({
+        n: MAX_INTROSPECTION_DEPTH,
+        ignoreIntrospection: false,
+        exposeLimits: true,
+        propagateOnRejection: false,
+        onReject: [reportAsValidationError],
+      }),
+    ],
+    parseOptions: { maxTokens: limits.maxTokens },
+    hideSchemaDetailsFromClientErrors: production,
+  };
+}
