@@ -25,6 +25,12 @@ export function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
         },
         async didEncounterErrors({ contextValue, errors, operationName }) {
           errorCount += errors.length;
+          // The client hung up: upstream calls were cancelled on purpose, not failed.
+          const signal = contextValue.call.signal;
+          if (signal?.aborted && (signal.reason as { name?: string } | undefined)?.name !== 'TimeoutError') {
+            contextValue.logger.info({ operationName }, 'client went away; upstream calls cancelled');
+            return;
+          }
           for (const error of errors) {
             const original = unwrapResolverError(error);
             if (isUpstreamError(original)) {

@@ -8,6 +8,8 @@ import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/em
 import { createLogger } from '../../src/log/logger.ts';
 import { type Gateway, startGateway } from '../../src/server/createGateway.ts';
 
+export { ALL_REFERRAL_FIELDS, MEMBER_FRAGMENT } from './selections.ts';
+
 export const TEST_TOKEN = 'Bearer test-admin-token';
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -70,43 +72,6 @@ export async function startStack(
     },
   };
 }
-
-/** Every field of Referral and its nested types, for "select everything" queries. */
-export const ALL_REFERRAL_FIELDS = `
-  id engagementId name externalReferenceId organizationId organizationName
-  createdDateTime updatedDateTime expirationDateTime acceptedDateTime
-  status substatus statusReason type qualification referralSource callToAction
-  customerProfile {
-    name size
-    address { addressLine1 addressLine2 city state postalCode country region }
-    team { ...member }
-    ids { profileType id }
-  }
-  consent {
-    consentToToShareInfoWithOthers consentToContact
-    consentToShareReferralWithMicrosoftSellers consentToMicrosoftToContactSpecificPartners
-  }
-  details {
-    notes dealValue currency closingDateTime customerRequestedContact customerAction
-    requirements {
-      industries { id } products { id } services { id }
-      solutions { id name type }
-      additionalRequirements { attributes { id type } }
-    }
-  }
-  team { ...member }
-  inviteContext { notes invitedBy { organizationId organizationName } assistanceRequestCode invitedMpnId }
-  target { id type }
-  links { self { uri method } relatedReferrals { uri method } }
-  etag
-`;
-
-export const MEMBER_FRAGMENT = `
-  fragment member on Member {
-    firstName lastName phoneNumber email title
-    contactPreference { locale disableNotifications }
-  }
-`;
 
 /**
  * One stack for a test file: started before its tests, closed after them, with the emulator's

@@ -87,4 +87,25 @@ describe('logs', () => {
     });
     expect(failure?.requestId).toEqual(expect.any(String));
   });
+
+  test('a client that hangs up is logged as such, not as an upstream failure', async () => {
+    lines.length = 0;
+    emulator.injectFault({ method: 'GET', fault: { kind: 'delay', ms: 400 } });
+    const abort = new AbortController();
+    const id = String(emulator.listReferrals()[1]?.id);
+    const hangUp = fetch(gateway.url, {
+      method: 'POST',
+      signal: abort.signal,
+      headers: { 'content-type': 'application/json', authorization: SECRET_TOKEN },
+      body: JSON.stringify({ query: 'query Gone($id: ID!) { referral(id: $id) { id } }', variables: { id } }),
+    }).catch(() => undefined);
+    setTimeout(() => abort.abort(), 100);
+    await hangUp;
+    await new Promise((r) => setTimeout(r, 600));
+    emulator.clearFaults();
+    expect(
+      lines.some((l) => l.msg === 'client went away; upstream calls cancelled' && l.operationName === 'Gone'),
+    ).toBe(true);
+    expect(lines.some((l) => l.msg === 'upstream call failed')).toBe(false);
+  });
 });

@@ -1,0 +1,693 @@
+/**
+ * `npm run bench`: gateway overhead against a REST floor, a bare proxy and an Apollo +
+ * RESTDataSource peer, all in front of one emulator process. Writes bench/RESULTS.md.
+ * Env: BENCH_RUNS (3), BENCH_SECONDS (4, closed loop), BENCH_RATE_SECONDS (3, open loop),
+ * BENCH_WARMUP (1 s), BENCH_CONNECTIONS (50), BENCH_MAX_RATE (200 ops/s), BENCH_DELAY_MS (20),
+ * BENCH_PIN (1: contestants on CPU 1, emulator and load generator on CPU 0),
+ * BENCH_SCENARIOS / BENCH_CONTESTANTS (comma lists, to narrow a run).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import {
+  AUTHORIZATION,
+  autocannonRequests,
+  BenchState,
+  type Counters,
+  runOperation,
+  SCENARIOS,
+  type Scenario,
+  type ScenarioId,
+  type Target,
+} from './scenarios.ts';
+
+const env = process.env;
+const num = (name: string, fallback: number): number => {
+  const value = Number(env[name]);
+  return env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
+};
+const RUNS = Math.max(1, Math.round(num('BENCH_RUNS', 3)));
+const SECONDS = Math.max(1, num('BENCH_SECONDS', 4));
+const RATE_SECONDS = Math.max(1, num('BENCH_RATE_SECONDS', Math.min(SECONDS, 3)));
+const WARMUP = num('BENCH_WARMUP', 1);
+const CONNECTIONS = Math.max(1, Math.round(num('BENCH_CONNECTIONS', 50)));
+const MAX_RATE = Math.max(1, num('BENCH_MAX_RATE', 200));
+const DELAY_MS = num('BENCH_DELAY_MS', 20);
+const PIN = env.BENCH_PIN !== '0';
+const ROOT = new URL('../', import.meta.url);
+const CONTESTANT_NAMES = ['rest', 'proxy', 'datasource-rest', 'gateway'] as const;
+type ContestantName = (typeof CONTESTANT_NAMES)[number];
+const onlyScenarios = env.BENCH_SCENARIOS?.split(',').map(Number);
+const onlyContestants = env.BENCH_CONTESTANTS?.split(',');
+const scenarios = SCENARIOS.filter((s) => !onlyScenarios || onlyScenarios.includes(s.id));
+const contestantNames = CONTESTANT_NAMES.filter((c) => !onlyContestants || onlyContestants.includes(c));
+
+// ---------------------------------------------------------------- processes
+
+interface Child {
+  readonly name: string;
+  readonly proc: ChildProcess;
+  stdout: string;
+  stderr: string;
+}
+const children: Child[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(name: string, script: string, childEnv: Record<string, string>): Child {
+  const proc = spawn(process.execPath, [new URL(script, ROOT).pathname], {
+    cwd: ROOT.pathname,
+    env: { PATH: env.PATH ?? '', HOME: env.HOME ?? '', NODE_ENV: 'production', ...childEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const child: Child = { name, proc, stdout: '', stderr: '' };
+  // Bounded: only the first 64 KB of each stream is kept.
+  proc.stdout?.on('data', (d: Buffer) => {
+    if (child.stdout.length < 65536) child.stdout += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    if (child.stderr.length < 65536) child.stderr += d.toString();
+  });
+  proc.on('exit', (code, signal) => {
+    if (!stopping)
+      process.stderr.write(`bench: ${name} exited (${code ?? signal})\n${child.stderr.slice(-2000)}\n`);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+async function stopAll(): Promise<void> {
+  stopping = true;
+  await Promise.all(
+    children.map(async (c) => {
+      if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+      const exited = new Promise((resolve) => c.proc.once('exit', resolve));
+      c.proc.kill('SIGTERM');
+      const timer = setTimeout(() => c.proc.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
+}
+
+/** Polls `probe` every 100 ms for at most `ms`. */
+async function waitFor(what: string, probe: () => Promise<boolean>, ms = 20000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`bench: ${what} did not become ready within ${ms} ms`);
+}
+
+function pin(pid: number | undefined, cpu: number): void {
+  if (!PIN || pid === undefined) return;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+  } catch {
+    process.stderr.write(`bench: could not pin ${pid} to CPU ${cpu}\n`);
+  }
+}
+
+// ---------------------------------------------------------------- /proc sampling
+
+function readRssKb(pid: number): number {
+  const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : 0;
+}
+function procTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+function cpuTicks(): { busy: number; total: number }[] {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d+ /.test(l))
+    .map((l) => {
+      const v = l.trim().split(/\s+/).slice(1).map(Number);
+      const idle = (v[3] ?? 0) + (v[4] ?? 0);
+      const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+      return { busy: total - idle, total };
+    });
+}
+
+interface Sampler {
+  stop(): { peakRssMb: number; cpuPct: number; core0Pct: number };
+}
+function sample(pid: number | undefined): Sampler {
+  const t0 = performance.now();
+  const ticks0 = pid ? procTicks(pid) : 0;
+  const cores0 = cpuTicks();
+  let peak = pid ? readRssKb(pid) : 0;
+  const timer = setInterval(() => {
+    if (pid) peak = Math.max(peak, readRssKb(pid));
+  }, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      const seconds = (performance.now() - t0) / 1000;
+      const cores1 = cpuTicks();
+      const c0 = cores0[0];
+      const c1 = cores1[0];
+      const core0Pct = c0 && c1 ? (100 * (c1.busy - c0.busy)) / Math.max(1, c1.total - c0.total) : 0;
+      const cpuPct = pid ? (procTicks(pid) - ticks0) / seconds : 0; // 100 ticks/s = 100 %
+      return { peakRssMb: pid ? Math.max(peak, readRssKb(pid)) / 1024 : 0, cpuPct, core0Pct };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- measuring
+
+interface RunResult {
+  opsPerSec: number;
+  p50: number;
+  p99: number;
+  upstreamPerOp: number;
+  peakRssMb: number;
+  cpuPct: number;
+  core0Pct: number;
+  ops: number;
+  counters: Counters;
+  errors: number;
+  offeredRate?: number;
+}
+
+let control = '';
+async function upstreamCount(): Promise<number> {
+  const res = await fetch(`${control}/__bench/count`);
+  return ((await res.json()) as { count: number }).count;
+}
+async function resetUpstream(): Promise<void> {
+  await fetch(`${control}/__bench/reset`, { method: 'POST' });
+}
+async function setDelay(ms: number): Promise<void> {
+  await fetch(`${control}/__bench/delay?ms=${ms}`, { method: 'POST' });
+}
+
+/** Closed loop, max throughput: autocannon, CONNECTIONS connections. */
+async function closedLoop(
+  scenario: Scenario,
+  target: Target,
+  pid: number | undefined,
+  state: BenchState,
+  seconds: number,
+): Promise<RunResult> {
+  await resetUpstream();
+  state.resetCounters();
+  const sampler = sample(pid);
+  const result = await autocannon({
+    url: target.origin,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+    requests: autocannonRequests(scenario.id, target, state),
+  });
+  const usage = sampler.stop();
+  await sleep(50); // let the last in-flight upstream requests land before counting
+  const upstream = await upstreamCount();
+  const perOp = target.kind === 'rest' ? scenario.restRequests : 1;
+  const ops = result['2xx'] / perOp;
+  // Operations sent, including those still in flight when the window closed (their upstream
+  // requests mostly landed already): a closer divisor than completed operations.
+  const sentOps = result.requests.sent / perOp;
+  return {
+    opsPerSec: ops / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    upstreamPerOp: sentOps > 0 ? upstream / sentOps : 0,
+    ...usage,
+    ops,
+    counters: state.resetCounters(),
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Open loop at a fixed rate: operations are due every 1/rate s; latency counts from the due time. */
+async function openLoop(
+  scenario: Scenario,
+  target: Target,
+  pid: number | undefined,
+  state: BenchState,
+  rate: number,
+  seconds: number,
+): Promise<RunResult> {
+  const pool = new Pool(target.origin, {
+    connections: 256,
+    pipelining: 1,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
+  await resetUpstream();
+  state.resetCounters();
+  const sampler = sample(pid);
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  let failed = 0;
+  let dropped = 0;
+  const inflight = new Set<Promise<void>>();
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0.5) await sleep(wait);
+    if (inflight.size >= 1000) {
+      dropped++;
+      continue;
+    }
+    const p: Promise<void> = runOperation(scenario.id, target, state, pool).then(
+      (ok) => {
+        if (ok) latencies.push(performance.now() - due);
+        else failed++;
+      },
+      () => {
+        failed++;
+      },
+    );
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  }
+  await Promise.race([Promise.all(inflight), sleep(15000)]);
+  const elapsed = (performance.now() - started) / 1000;
+  const usage = sampler.stop();
+  await sleep(50);
+  const upstream = await upstreamCount();
+  await pool.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const ops = latencies.length;
+  return {
+    opsPerSec: ops / elapsed,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    upstreamPerOp: ops + failed > 0 ? upstream / (ops + failed) : 0,
+    ...usage,
+    ops,
+    counters: state.resetCounters(),
+    errors: failed + dropped,
+    offeredRate: rate,
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const benchStart = Date.now();
+  loadAtStart = loadavg()[0] ?? 0;
+  pin(process.pid, 0);
+
+  const emulatorChild = start('emulator', 'bench/emulatorWithDelay.ts', {
+    EMULATOR_PORT: '0',
+    BENCH_CONTROL_PORT: '0',
+  });
+  let upstreamUrl = '';
+  await waitFor('emulator', async () => {
+    const line = emulatorChild.stdout.split('\n').find((l) => l.startsWith('{'));
+    if (!line) return false;
+    const info = JSON.parse(line) as { url: string; control: string };
+    upstreamUrl = info.url;
+    control = info.control;
+    return true;
+  });
+  pin(emulatorChild.proc.pid, 0);
+  const upstream = new URL(upstreamUrl);
+
+  const listing = await fetch(`${upstreamUrl}/engagements/referrals?$top=100`, {
+    headers: { authorization: AUTHORIZATION },
+  });
+  const seed = ((await listing.json()) as { value: { id: string; eTag: string }[] }).value;
+  const state = new BenchState(seed);
+
+  const targets = new Map<ContestantName, { target: Target; pid: number | undefined }>();
+  targets.set('rest', {
+    target: { name: 'rest', kind: 'rest', origin: upstream.origin, path: upstream.pathname },
+    pid: undefined,
+  });
+
+  const graphqlReady = (url: string) => async () => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: AUTHORIZATION },
+      body: '{"query":"{ __typename }"}',
+    });
+    return res.status === 200;
+  };
+  if (contestantNames.includes('proxy')) {
+    const port = await freePort();
+    const child = start('proxy', 'bench/peers/bareProxy.ts', {
+      PORT: String(port),
+      UPSTREAM_ORIGIN: upstream.origin,
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    await waitFor(
+      'proxy',
+      async () =>
+        (
+          await fetch(`${origin}${upstream.pathname}/engagements/referrals/${state.ids[0]}`, {
+            headers: { authorization: AUTHORIZATION },
+          })
+        ).status === 200,
+    );
+    targets.set('proxy', {
+      target: { name: 'proxy', kind: 'rest', origin, path: upstream.pathname },
+      pid: child.proc.pid,
+    });
+  }
+  if (contestantNames.includes('datasource-rest')) {
+    const port = await freePort();
+    const child = start('datasource-rest', 'bench/peers/datasourceRest.ts', {
+      PORT: String(port),
+      PARTNER_API_URL: upstreamUrl,
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    await waitFor('datasource-rest', graphqlReady(`${origin}/`));
+    targets.set('datasource-rest', {
+      target: { name: 'datasource-rest', kind: 'graphql', origin, path: '/' },
+      pid: child.proc.pid,
+    });
+  }
+  if (contestantNames.includes('gateway')) {
+    const port = await freePort();
+    const child = start('gateway', 'src/main.ts', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PARTNER_API_URL: upstreamUrl,
+      LOG_LEVEL: 'warn',
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    await waitFor('gateway', graphqlReady(`${origin}/graphql`));
+    targets.set('gateway', {
+      target: { name: 'gateway', kind: 'graphql', origin, path: '/graphql' },
+      pid: child.proc.pid,
+    });
+  }
+  for (const { pid } of targets.values()) if (pid) pin(pid, 1);
+  const active = contestantNames.filter((c) => targets.has(c));
+
+  // One checked operation per scenario and contestant before measuring.
+  const verified = new Map<string, string>();
+  {
+    const pools = new Map<string, Pool>();
+    for (const name of active) {
+      const { target } = targets.get(name) as { target: Target };
+      const pool = new Pool(target.origin, { connections: 4 });
+      pools.set(name, pool);
+      for (const scenario of scenarios) {
+        let ok = false;
+        let note = '';
+        try {
+          ok = await runOperation(scenario.id, target, state, pool);
+          const c = state.resetCounters();
+          if (!ok)
+            note = `failed (bad status ${c.badStatus}, GraphQL errors ${c.gqlErrors}, conflicts ${c.conflicts})`;
+        } catch (error) {
+          note = `failed: ${String(error)}`;
+        }
+        verified.set(`${scenario.id}/${name}`, ok ? 'ok' : note);
+        if (!ok) process.stderr.write(`bench: check of scenario ${scenario.id} on ${name} ${note}\n`);
+      }
+      await pool.close();
+    }
+  }
+
+  const results = new Map<string, RunResult[]>(); // `${setting}/${scenario}/${contestant}`
+  const add = (key: string, r: RunResult) => results.set(key, [...(results.get(key) ?? []), r]);
+  const log = (s: string) => process.stdout.write(`${s}\n`);
+  const skip = (scenario: Scenario, name: ContestantName) => verified.get(`${scenario.id}/${name}`) !== 'ok';
+
+  // Setting 1: instant upstream, closed loop.
+  await setDelay(0);
+  for (let run = 1; run <= RUNS; run++) {
+    for (const scenario of scenarios) {
+      if (scenario.id === 4) state.refresh(await currentEtags(upstreamUrl));
+      for (const name of active) {
+        if (skip(scenario, name)) continue;
+        const { target, pid } = targets.get(name) as { target: Target; pid: number | undefined };
+        if (run === 1 && WARMUP > 0) await closedLoop(scenario, target, pid, state, WARMUP);
+        const r = await closedLoop(scenario, target, pid, state, SECONDS);
+        add(`instant/${scenario.id}/${name}`, r);
+        log(
+          `instant run ${run} s${scenario.id} ${name.padEnd(15)} ${r.opsPerSec.toFixed(0).padStart(6)} ops/s  p50 ${r.p50} p99 ${r.p99} ms  up/op ${r.upstreamPerOp.toFixed(2)}  rss ${r.peakRssMb.toFixed(0)} MB  cpu ${r.cpuPct.toFixed(0)}%  core0 ${r.core0Pct.toFixed(0)}%  bad ${r.counters.badStatus}/${r.counters.gqlErrors}/${r.errors} conflicts ${r.counters.conflicts}`,
+        );
+      }
+    }
+  }
+
+  // Fixed rate per scenario: half the slowest GraphQL contestant's peak, at most MAX_RATE ops/s.
+  const rates = new Map<ScenarioId, number>();
+  for (const scenario of scenarios) {
+    const peaks = active
+      .filter((n) => n === 'gateway' || n === 'datasource-rest')
+      .map((n) => median((results.get(`instant/${scenario.id}/${n}`) ?? []).map((r) => r.opsPerSec)))
+      .filter((v) => Number.isFinite(v) && v > 0);
+    const slowest = peaks.length ? Math.min(...peaks) : MAX_RATE * 2;
+    rates.set(scenario.id, Math.max(5, Math.min(MAX_RATE, Math.floor(slowest / 2 / 5) * 5)));
+  }
+
+  // Setting 2: DELAY_MS upstream, open loop at a fixed rate.
+  await setDelay(DELAY_MS);
+  for (let run = 1; run <= RUNS; run++) {
+    for (const scenario of scenarios) {
+      if (scenario.id === 4) state.refresh(await currentEtags(upstreamUrl));
+      const rate = rates.get(scenario.id) ?? MAX_RATE;
+      for (const name of active) {
+        if (skip(scenario, name)) continue;
+        const { target, pid } = targets.get(name) as { target: Target; pid: number | undefined };
+        if (run === 1 && WARMUP > 0) await openLoop(scenario, target, pid, state, rate, Math.min(WARMUP, 1));
+        const r = await openLoop(scenario, target, pid, state, rate, RATE_SECONDS);
+        add(`delay/${scenario.id}/${name}`, r);
+        log(
+          `${DELAY_MS}ms run ${run} s${scenario.id} ${name.padEnd(15)} ${rate} ops/s offered, ${r.opsPerSec.toFixed(0)} done  p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} ms  up/op ${r.upstreamPerOp.toFixed(2)}  rss ${r.peakRssMb.toFixed(0)} MB  bad ${r.counters.badStatus}/${r.counters.gqlErrors}/${r.errors} conflicts ${r.counters.conflicts}`,
+        );
+      }
+    }
+  }
+  await setDelay(0);
+
+  const gatewayChild = children.find((c) => c.name === 'gateway');
+  const report = renderReport({
+    results,
+    verified,
+    active,
+    rates,
+    seconds: (Date.now() - benchStart) / 1000,
+    gatewayStderr: `${gatewayChild?.stdout ?? ''}${gatewayChild?.stderr ?? ''}`, // pino logs to stdout
+  });
+  writeFileSync(new URL('RESULTS.md', import.meta.url), report);
+  log(`bench: wrote bench/RESULTS.md in ${((Date.now() - benchStart) / 1000).toFixed(0)} s`);
+}
+
+/** 1-minute load average when the bench started (before it spawned anything): other work on the box shows here. */
+let loadAtStart = 0;
+
+async function currentEtags(upstreamUrl: string): Promise<{ id: string; eTag: string }[]> {
+  const res = await fetch(`${upstreamUrl}/engagements/referrals?$top=100`, {
+    headers: { authorization: AUTHORIZATION },
+  });
+  return ((await res.json()) as { value: { id: string; eTag: string }[] }).value;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+// ---------------------------------------------------------------- report
+
+interface ReportInput {
+  results: Map<string, RunResult[]>;
+  verified: Map<string, string>;
+  active: ContestantName[];
+  rates: Map<ScenarioId, number>;
+  seconds: number;
+  gatewayStderr: string;
+}
+
+function machine(): string {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  return `${model.trim()}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
+}
+
+function fmt(v: number, digits = 0): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : '–';
+}
+
+function renderReport(input: ReportInput): string {
+  const { results, verified, active, rates } = input;
+  const get = (setting: string, s: ScenarioId, c: ContestantName) =>
+    results.get(`${setting}/${s}/${c}`) ?? [];
+  const med = (rs: RunResult[], f: (r: RunResult) => number) => median(rs.map(f));
+  const lines: string[] = [];
+  const out = (s = '') => lines.push(s);
+
+  out('# Bench results');
+  out();
+  out(
+    'Written by `npm run bench` (bench/run.ts); do not edit by hand. Indicative: one machine, few short runs.',
+  );
+  out();
+  out(`- Machine: ${machine()}`);
+  out(
+    `- Node ${process.version}; date ${new Date().toISOString()}; bench took ${fmt(input.seconds)} s; 1-min load average ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end (above ~2 on 2 cores means other work competed for the CPUs)`,
+  );
+  out(
+    `- Settings: ${RUNS} run(s) interleaved (run → scenario → contestant); closed loop ${SECONDS} s per run, ${CONNECTIONS} connections (autocannon), ${WARMUP} s warm-up per scenario × contestant before run 1; fixed-rate runs ${RATE_SECONDS} s; upstream delay ${DELAY_MS} ms in the second table; CPU pinning ${PIN ? 'on (contestant on CPU 1; emulator and load generator on CPU 0)' : 'off'}.`,
+  );
+  out(
+    '- Contestants: **rest** = the REST calls straight to the emulator (the floor); **proxy** = bench/peers/bareProxy.ts (node:http + undici Pool, streamed); **datasource-rest** = bench/peers/datasourceRest.ts (Apollo Server 5 standalone with defaults + RESTDataSource with its default fetcher + buildSubgraphSchema, naive resolvers); **gateway** = `node src/main.ts` (NODE_ENV=production, LOG_LEVEL=warn). All are separate processes on 127.0.0.1 in front of one emulator process (bench/emulatorWithDelay.ts).',
+  );
+  out(
+    '- Every GraphQL answer is checked (HTTP 200, no `errors`; scenario 4 also reads the result type); every REST answer must be 2xx.',
+  );
+  out();
+
+  const ratio = (setting: string, s: ScenarioId, a: ContestantName, b: ContestantName) => {
+    const x = med(get(setting, s, a), (r) => r.opsPerSec);
+    const y = med(get(setting, s, b), (r) => r.opsPerSec);
+    return Number.isFinite(x) && Number.isFinite(y) && y > 0 ? `${(x / y).toFixed(2)}×` : '–';
+  };
+  out('## Headline (instant upstream, throughput ratios of medians)');
+  out();
+  out('| scenario | gateway / rest | gateway / proxy | gateway / datasource-rest |');
+  out('|---|---|---|---|');
+  for (const s of scenarios) {
+    out(
+      `| ${s.id}. ${s.title} | ${ratio('instant', s.id, 'gateway', 'rest')} | ${ratio('instant', s.id, 'gateway', 'proxy')} | ${ratio('instant', s.id, 'gateway', 'datasource-rest')} |`,
+    );
+  }
+  out();
+  out(`## Headline (${DELAY_MS} ms upstream, fixed rate: latency the gateway adds over the rest floor)`);
+  out();
+  out(
+    '| scenario | rate (ops/s) | rest p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms | datasource-rest added p50 / p99 ms |',
+  );
+  out('|---|---|---|---|---|---|');
+  for (const s of scenarios) {
+    const rest = get('delay', s.id, 'rest');
+    const gw = get('delay', s.id, 'gateway');
+    const ds = get('delay', s.id, 'datasource-rest');
+    const p = (rs: RunResult[], q: 'p50' | 'p99') => med(rs, (r) => r[q]);
+    const added = (rs: RunResult[]) =>
+      `${fmt(p(rs, 'p50') - p(rest, 'p50'), 2)} / ${fmt(p(rs, 'p99') - p(rest, 'p99'), 2)}`;
+    out(
+      `| ${s.id}. ${s.title} | ${rates.get(s.id) ?? '–'} | ${fmt(p(rest, 'p50'), 2)} / ${fmt(p(rest, 'p99'), 2)} | ${fmt(p(gw, 'p50'), 2)} / ${fmt(p(gw, 'p99'), 2)} | ${added(gw)} | ${added(ds)} |`,
+    );
+  }
+  out();
+
+  const table = (setting: 'instant' | 'delay') => {
+    const closed = setting === 'instant';
+    out(
+      closed
+        ? `## Instant upstream: max throughput (closed loop, autocannon, ${CONNECTIONS} connections, ${SECONDS} s × ${RUNS})`
+        : `## ${DELAY_MS} ms upstream: fixed rate (open loop, undici, latency from each operation's due time, ${RATE_SECONDS} s × ${RUNS})`,
+    );
+    out();
+    out(
+      `| scenario | contestant | ${closed ? 'ops/s (median, min–max)' : 'offered / done ops/s'} | p50 ms | p99 ms | upstream req/op | peak RSS MB | CPU % | core 0 % | failed / conflicts |`,
+    );
+    out('|---|---|---|---|---|---|---|---|---|---|');
+    for (const s of scenarios) {
+      for (const c of active) {
+        const rs = get(setting, s.id, c);
+        const check = verified.get(`${s.id}/${c}`);
+        if (rs.length === 0) {
+          out(`| ${s.id}. ${s.title} | ${c} | skipped: ${check ?? 'not run'} | | | | | | | |`);
+          continue;
+        }
+        const ops = rs.map((r) => r.opsPerSec);
+        const opsCell = closed
+          ? `${fmt(median(ops))} (${fmt(Math.min(...ops))}–${fmt(Math.max(...ops))})`
+          : `${rates.get(s.id)} / ${fmt(median(ops))}`;
+        const failed = rs.reduce((a, r) => a + r.counters.badStatus + r.counters.gqlErrors + r.errors, 0);
+        const conflicts = rs.reduce((a, r) => a + r.counters.conflicts, 0);
+        const isRest = c === 'rest';
+        out(
+          `| ${s.id}. ${s.title} | ${c} | ${opsCell} | ${fmt(
+            med(rs, (r) => r.p50),
+            closed ? 0 : 2,
+          )} | ${fmt(
+            med(rs, (r) => r.p99),
+            closed ? 0 : 2,
+          )} | ${fmt(
+            med(rs, (r) => r.upstreamPerOp),
+            2,
+          )} | ${isRest ? '–' : fmt(Math.max(...rs.map((r) => r.peakRssMb)))} | ${isRest ? '–' : fmt(med(rs, (r) => r.cpuPct))} | ${fmt(med(rs, (r) => r.core0Pct))} | ${failed} / ${conflicts} |`,
+        );
+      }
+    }
+    out();
+  };
+  table('instant');
+  table('delay');
+
+  out('## Notes');
+  out();
+  out(
+    '- **ops/s**: completed operations per second. For rest/proxy an operation is the REST request(s) of the scenario (see below); in the closed loop autocannon sends them one after another on a connection, so ops/s = 2xx responses ÷ requests per operation, and the p50/p99 of those rows are **per HTTP request**, not per operation. In the open loop (second table) an operation is timed whole for every contestant.',
+  );
+  for (const s of scenarios)
+    out(`  - scenario ${s.id}: rest/proxy = ${s.restShape} (${s.restRequests} request(s) per operation)`);
+  out(
+    "- **upstream req/op**: requests the emulator received during the measured window ÷ operations sent in it (closed loop: autocannon's sent count, so operations still in flight at the end are in the divisor; open loop: all operations, failed ones included).",
+  );
+  out(
+    '- **peak RSS**: highest VmRSS of the contestant process sampled every 100 ms during the window (for `rest` there is no contestant process). **CPU %**: the contestant process (100 % = one core). **core 0 %**: busy share of CPU 0, where the load generator and the emulator run; near 100 % means the floor, not the contestant, limits that row.',
+  );
+  out(
+    "- **fixed rate**: half of the slowest GraphQL contestant's median peak on that scenario (instant upstream), capped at " +
+      MAX_RATE +
+      " ops/s, the same offered load for every contestant. autocannon's `overallRate` sends each second's quota in a burst per connection, so the open loop is a small undici generator (bench/run.ts `openLoop`) with sub-ms timing.",
+  );
+  out(
+    '- **failed / conflicts**: summed over runs; failed = non-2xx, GraphQL `errors`, socket errors or timeouts. Conflicts (scenario 4) are stale-eTag answers (GraphQL ReferralPreconditionFailed, REST 412): each request updates the next referral of the seed with the eTag the client last saw (kept from every answer), so only overlapping updates of the same referral conflict.',
+  );
+  out(
+    '- datasource-rest peer: updateReferral is the naive GET, shallow merge, PUT If-Match; `_entities` comes from buildSubgraphSchema + `__resolveReference` (one GET per representation, no batching).',
+  );
+  const warnings = input.gatewayStderr.split('\n').filter((l) => l.trim() !== '');
+  out(
+    `- Gateway log lines (LOG_LEVEL=warn, stdout and stderr) during the bench: ${warnings.length} line(s)${warnings.length ? `; first: \`${(warnings[0] ?? '').slice(0, 300)}\`` : ''}.`,
+  );
+  const bad = [...verified].filter(([, v]) => v !== 'ok');
+  if (bad.length)
+    out(`- Pre-checks that failed (those rows skipped): ${bad.map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+  out();
+  return lines.join('\n');
+}
+
+const guard = setTimeout(() => {
+  process.stderr.write('bench: took longer than 30 minutes, giving up\n');
+  void stopAll().then(() => process.exit(2));
+}, 30 * 60_000);
+guard.unref();
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+process.on('SIGTERM', () => void stopAll().then(() => process.exit(143)));
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}

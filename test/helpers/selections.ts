@@ -1,0 +1,38 @@
+/** GraphQL selections shared by the tests and the benchmark (no jest imports, so bench/ can load it). */
+
+/** Every field of Referral and its nested types, for "select everything" queries. */
+export const ALL_REFERRAL_FIELDS = `
+  id engagementId name externalReferenceId organizationId organizationName
+  createdDateTime updatedDateTime expirationDateTime acceptedDateTime
+  status substatus statusReason type qualification referralSource callToAction
+  customerProfile {
+    name size
+    address { addressLine1 addressLine2 city state postalCode country region }
+    team { ...member }
+    ids { profileType id }
+  }
+  consent {
+    consentToToShareInfoWithOthers consentToContact
+    consentToShareReferralWithMicrosoftSellers consentToMicrosoftToContactSpecificPartners
+  }
+  details {
+    notes dealValue currency closingDateTime customerRequestedContact customerAction
+    requirements {
+      industries { id } products { id } services { id }
+      solutions { id name type }
+      additionalRequirements { attributes { id type } }
+    }
+  }
+  team { ...member }
+  inviteContext { notes invitedBy { organizationId organizationName } assistanceRequestCode invitedMpnId }
+  target { id type }
+  links { self { uri method } relatedReferrals { uri method } }
+  etag
+`;
+
+export const MEMBER_FRAGMENT = `
+  fragment member on Member {
+    firstName lastName phoneNumber email title
+    contactPreference { locale disableNotifications }
+  }
+`;
