@@ -166,19 +166,19 @@ class Parser {
   }
 
   #or(): FilterExpr {
-    let left = this.#and();
-    while (this.#isWord('or')) {
-      this.#take();
-      left = { kind: 'or', left, right: this.#and() };
-    }
-    return left;
+    return this.#chain('or', () => this.#and());
   }
 
   #and(): FilterExpr {
-    let left = this.#unary();
-    while (this.#isWord('and')) {
+    return this.#chain('and', () => this.#unary());
+  }
+
+  /** `operand (word operand)*`, left-associative. */
+  #chain(word: 'or' | 'and', operand: () => FilterExpr): FilterExpr {
+    let left = operand();
+    while (this.#isWord(word)) {
       this.#take();
-      left = { kind: 'and', left, right: this.#unary() };
+      left = { kind: word, left, right: operand() };
     }
     return left;
   }

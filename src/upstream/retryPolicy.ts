@@ -90,34 +90,55 @@ export function retryDelayMs(
 }
 
 /**
- * Counts requests and retries in a sliding window; a retry is allowed while retries stay within
- * `ratio` of requests plus `minPerSecond` per second of window.
+ * Counts requests and retries in a window of one-second buckets (constant memory, whatever the
+ * request rate); a retry is allowed while retries stay within `ratio` of requests plus
+ * `minPerSecond` per second of window.
  */
 export class RetryBudget {
   readonly #policy: RetryPolicy['budget'];
   readonly #now: () => number;
-  #requests: number[] = [];
-  #retries: number[] = [];
+  readonly #buckets: { second: number; requests: number; retries: number }[];
 
   constructor(policy: RetryPolicy['budget'], now: () => number = Date.now) {
     this.#policy = policy;
     this.#now = now;
+    this.#buckets = Array.from({ length: Math.max(1, Math.ceil(policy.windowMs / 1000)) }, () => ({
+      second: -1,
+      requests: 0,
+      retries: 0,
+    }));
+  }
+
+  #bucket(second: number): { second: number; requests: number; retries: number } {
+    const bucket = this.#buckets[second % this.#buckets.length] as {
+      second: number;
+      requests: number;
+      retries: number;
+    };
+    if (bucket.second !== second) Object.assign(bucket, { second, requests: 0, retries: 0 });
+    return bucket;
   }
 
   recordRequest(): void {
-    this.#requests.push(this.#now());
+    this.#bucket(Math.floor(this.#now() / 1000)).requests += 1;
   }
 
   /** Takes one retry from the budget; false when the budget is spent. */
   tryRetry(): boolean {
     const now = this.#now();
-    const since = now - this.#policy.windowMs;
-    this.#requests = this.#requests.filter((t) => t > since);
-    this.#retries = this.#retries.filter((t) => t > since);
+    const oldest = Math.floor((now - this.#policy.windowMs) / 1000);
+    let requests = 0;
+    let retries = 0;
+    for (const bucket of this.#buckets) {
+      if (bucket.second > oldest) {
+        requests += bucket.requests;
+        retries += bucket.retries;
+      }
+    }
     const allowance =
-      this.#policy.ratio * this.#requests.length + (this.#policy.minPerSecond * this.#policy.windowMs) / 1000;
-    if (this.#retries.length + 1 > allowance) return false;
-    this.#retries.push(now);
+      this.#policy.ratio * requests + (this.#policy.minPerSecond * this.#policy.windowMs) / 1000;
+    if (retries + 1 > allowance) return false;
+    this.#bucket(Math.floor(now / 1000)).retries += 1;
     return true;
   }
 }

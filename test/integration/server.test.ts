@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { TEST_TOKEN, useStack } from '../helpers/stack.ts';
 
 describe('the HTTP server outside production', () => {
-  let stack: Stack;
+  const stack = useStack({ MAX_REQUEST_BYTES: '4096' });
   let origin: string;
-  beforeAll(async () => {
-    stack = await startStack({ MAX_REQUEST_BYTES: '4096' });
+  beforeAll(() => {
     origin = new URL(stack.gateway.url).origin;
-  });
-  afterAll(async () => {
-    await stack.close();
   });
 
   test('GET /health answers 200 {"status":"ok"}', async () => {
@@ -136,13 +132,7 @@ describe('the HTTP server outside production', () => {
 });
 
 describe('the HTTP server in production', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ NODE_ENV: 'production' });
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useStack({ NODE_ENV: 'production' });
 
   test('serves no landing page', async () => {
     const res = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });

@@ -7,11 +7,11 @@
  * error, raised before execution, has no `data`; once execution starts Apollo always sends `data`,
  * `null` included).
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { DEFAULT_OPERATION_LIMITS } from '../../src/server/securityRules.ts';
 import { report } from '../helpers/report.ts';
-import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
+import { type Stack, startStack, TEST_TOKEN, useStack } from '../helpers/stack.ts';
 import { type CorpusEntry, loadCorpus, requestBody } from './corpus.ts';
 
 /** Codes a refused operation may carry: all on formatError.ts's allow-list. */
@@ -55,16 +55,12 @@ function expectRefusedBeforeExecution(stack: Stack, answer: Answer): void {
 }
 
 describe('security corpus (development: introspection and suggestions on)', () => {
-  let stack: Stack;
+  const stack = useStack();
   const rejected: string[] = [];
   const passed: string[] = [];
   let upstreamCallsByHostile = 0;
   let slowestHostileMs = 0;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack.close();
+  afterAll(() => {
     report(
       'security corpus',
       `${rejected.length} hostile rejected (${upstreamCallsByHostile} upstream calls, slowest ${Math.round(slowestHostileMs)} ms), ${passed.length} benign passed`,
@@ -117,13 +113,7 @@ describe('security corpus (development: introspection and suggestions on)', () =
 });
 
 describe('security corpus in production (introspection off, suggestions hidden)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ NODE_ENV: 'production' });
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useStack({ NODE_ENV: 'production' });
 
   test.each(hostile.map((entry) => [entry.name, entry] as const))(
     'hostile %s is refused before execution, suggesting no name',

@@ -14,6 +14,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Emulator } from '../../src/emulator/emulatorServer.ts';
+import { EXAMPLE_OPERATION } from '../../src/server/exampleOperation.ts';
 
 export interface CorpusEntry {
   readonly name: string;
@@ -39,9 +40,18 @@ function deepJson(levels: number): string {
   return `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 }
 
+/** Apollo Sandbox's initial document (also the README's first example), taken from its source. */
+const SANDBOX_EXAMPLE: CorpusEntry = {
+  name: '01-sandbox-example',
+  query: EXAMPLE_OPERATION,
+  variables: undefined,
+  operationName: undefined,
+  batch: undefined,
+};
+
 export function loadCorpus(kind: 'hostile' | 'benign'): CorpusEntry[] {
   const dir = new URL(`${kind}/`, DIR);
-  return readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((file) => file.endsWith('.graphql'))
     .sort()
     .map((file) => {
@@ -57,6 +67,7 @@ export function loadCorpus(kind: 'hostile' | 'benign'): CorpusEntry[] {
         batch: batch === undefined ? undefined : Number(batch),
       };
     });
+  return kind === 'benign' ? [SANDBOX_EXAMPLE, ...files] : files;
 }
 
 /** Replaces `$ID<k>`-style placeholders in variables with data of the emulator's seed. */
