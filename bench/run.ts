@@ -4,15 +4,21 @@
  * Env: BENCH_RUNS (3), BENCH_SECONDS (4, closed loop), BENCH_RATE_SECONDS (3, open loop),
  * BENCH_WARMUP (1 s), BENCH_CONNECTIONS (50), BENCH_MAX_RATE (200 ops/s), BENCH_DELAY_MS (20),
  * BENCH_PIN (1: contestants on CPU 1, emulator and load generator on CPU 0),
- * BENCH_SCENARIOS / BENCH_CONTESTANTS (comma lists, to narrow a run).
+ * BENCH_SCENARIOS / BENCH_CONTESTANTS (comma lists, to narrow a run),
+ * BENCH_BASELINE (git commit run as the `before` contestant; default the commit before the
+ * performance work of issue #6; `none` to leave it out), BENCH_PROFILE (1: CPU-profile `before`
+ * and `gateway` on BENCH_PROFILE_SCENARIO (3) for BENCH_PROFILE_SECONDS (5) each; 0: skip).
+ * The gateway runs with the Node flags of `npm start` (package.json), so the bench measures what ships.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
+import { type ProfileSummary, summarizeProfile } from './profileSummary.ts';
 import {
   AUTHORIZATION,
   autocannonRequests,
@@ -39,7 +45,11 @@ const MAX_RATE = Math.max(1, num('BENCH_MAX_RATE', 200));
 const DELAY_MS = num('BENCH_DELAY_MS', 20);
 const PIN = env.BENCH_PIN !== '0';
 const ROOT = new URL('../', import.meta.url);
-const CONTESTANT_NAMES = ['rest', 'proxy', 'datasource-rest', 'gateway'] as const;
+const BASELINE = env.BENCH_BASELINE ?? '69c0482';
+const PROFILE = env.BENCH_PROFILE !== '0';
+const PROFILE_SCENARIO = Math.round(num('BENCH_PROFILE_SCENARIO', 3)) as ScenarioId;
+const PROFILE_SECONDS = Math.max(1, num('BENCH_PROFILE_SECONDS', 5));
+const CONTESTANT_NAMES = ['rest', 'proxy', 'datasource-rest', 'before', 'gateway'] as const;
 type ContestantName = (typeof CONTESTANT_NAMES)[number];
 const onlyScenarios = env.BENCH_SCENARIOS?.split(',').map(Number);
 const onlyContestants = env.BENCH_CONTESTANTS?.split(',');
@@ -68,9 +78,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-function start(name: string, script: string, childEnv: Record<string, string>): Child {
-  const proc = spawn(process.execPath, [new URL(script, ROOT).pathname], {
-    cwd: ROOT.pathname,
+function start(
+  name: string,
+  script: string,
+  childEnv: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+  cwd = ROOT.pathname,
+): Child {
+  const proc = spawn(process.execPath, [...nodeArgs, new URL(script, `file://${cwd}`).pathname], {
+    cwd,
     env: { PATH: env.PATH ?? '', HOME: env.HOME ?? '', NODE_ENV: 'production', ...childEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -91,18 +107,52 @@ function start(name: string, script: string, childEnv: Record<string, string>): 
 }
 
 let stopping = false;
+async function stopChild(c: Child): Promise<void> {
+  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => c.proc.once('exit', resolve));
+  c.proc.kill('SIGTERM');
+  const timer = setTimeout(() => c.proc.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
 async function stopAll(): Promise<void> {
   stopping = true;
-  await Promise.all(
-    children.map(async (c) => {
-      if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-      const exited = new Promise((resolve) => c.proc.once('exit', resolve));
-      c.proc.kill('SIGTERM');
-      const timer = setTimeout(() => c.proc.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    }),
-  );
+  await Promise.all(children.map(stopChild));
+}
+
+/** The Node flags of `npm start` ("node <flags> src/main.ts") in the checkout at `dir`. */
+function startFlags(dir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  const at = words.indexOf('src/main.ts');
+  return words[0] === 'node' && at > 0 ? words.slice(1, at) : [];
+}
+
+function shortCommit(ref: string): string {
+  return execFileSync('git', ['rev-parse', '--short', ref], { cwd: ROOT.pathname, encoding: 'utf8' }).trim();
+}
+
+/**
+ * A checkout of BASELINE (git worktree under .bench-baseline/, ignored by git) that shares this
+ * checkout's node_modules, or undefined (with a note) when there is none to be had.
+ */
+function baselineCheckout(): string | undefined {
+  if (BASELINE === '' || BASELINE === 'none') return undefined;
+  try {
+    const sha = shortCommit(`${BASELINE}^{commit}`);
+    const dir = new URL(`.bench-baseline/${sha}/`, ROOT).pathname;
+    if (!existsSync(dir)) {
+      execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: ROOT.pathname, stdio: 'ignore' });
+    }
+    if (!existsSync(join(dir, 'node_modules')))
+      symlinkSync(new URL('node_modules', ROOT).pathname, join(dir, 'node_modules'));
+    return dir;
+  } catch (error) {
+    process.stderr.write(
+      `bench: no baseline checkout of ${BASELINE} (${String(error)}); 'before' left out\n`,
+    );
+    return undefined;
+  }
 }
 
 /** Polls `probe` every 100 ms for at most `ms`. */
@@ -383,20 +433,28 @@ async function main(): Promise<void> {
       pid: child.proc.pid,
     });
   }
-  if (contestantNames.includes('gateway')) {
+  const gatewayDirs = new Map<'before' | 'gateway', string>([['gateway', ROOT.pathname]]);
+  const baseline = contestantNames.includes('before') ? baselineCheckout() : undefined;
+  if (baseline) gatewayDirs.set('before', baseline);
+  const startGateway = async (name: 'before' | 'gateway', nodeArgs: readonly string[] = []) => {
+    const dir = gatewayDirs.get(name) as string;
     const port = await freePort();
-    const child = start('gateway', 'src/main.ts', {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PARTNER_API_URL: upstreamUrl,
-      LOG_LEVEL: 'warn',
-    });
+    const child = start(
+      name,
+      'src/main.ts',
+      { PORT: String(port), HOST: '127.0.0.1', PARTNER_API_URL: upstreamUrl, LOG_LEVEL: 'warn' },
+      [...startFlags(dir), ...nodeArgs],
+      dir,
+    );
     const origin = `http://127.0.0.1:${port}`;
-    await waitFor('gateway', graphqlReady(`${origin}/graphql`));
-    targets.set('gateway', {
-      target: { name: 'gateway', kind: 'graphql', origin, path: '/graphql' },
-      pid: child.proc.pid,
-    });
+    await waitFor(name, graphqlReady(`${origin}/graphql`));
+    pin(child.proc.pid, 1);
+    return { child, target: { name, kind: 'graphql', origin, path: '/graphql' } satisfies Target };
+  };
+  for (const name of ['before', 'gateway'] as const) {
+    if (!contestantNames.includes(name) || !gatewayDirs.has(name)) continue;
+    const { child, target } = await startGateway(name);
+    targets.set(name, { target, pid: child.proc.pid });
   }
   for (const { pid } of targets.values()) if (pid) pin(pid, 1);
   const active = contestantNames.filter((c) => targets.has(c));
@@ -454,7 +512,7 @@ async function main(): Promise<void> {
   const rates = new Map<ScenarioId, number>();
   for (const scenario of scenarios) {
     const peaks = active
-      .filter((n) => n === 'gateway' || n === 'datasource-rest')
+      .filter((n) => n === 'gateway' || n === 'datasource-rest' || n === 'before')
       .map((n) => median((results.get(`instant/${scenario.id}/${n}`) ?? []).map((r) => r.opsPerSec)))
       .filter((v) => Number.isFinite(v) && v > 0);
     const slowest = peaks.length ? Math.min(...peaks) : MAX_RATE * 2;
@@ -481,6 +539,34 @@ async function main(): Promise<void> {
   }
   await setDelay(0);
 
+  // CPU profiles of the old and the new gateway on one scenario, one after the other, each in a
+  // fresh process started with --cpu-prof (written when it exits).
+  const profiles = new Map<'before' | 'gateway', ProfileSummary>();
+  const profiled = scenarios.find((s) => s.id === PROFILE_SCENARIO);
+  if (PROFILE && profiled) {
+    for (const name of ['before', 'gateway'] as const) {
+      if (!targets.has(name)) continue;
+      const dir = mkdtempSync(join(tmpdir(), `bench-prof-${name}-`));
+      const { child, target } = await startGateway(name, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      if (profiled.id === 4) state.refresh(await currentEtags(upstreamUrl));
+      await closedLoop(profiled, target, child.proc.pid, state, Math.max(1, WARMUP));
+      const fromUs = Number(process.hrtime.bigint() / 1000n);
+      const r = await closedLoop(profiled, target, child.proc.pid, state, PROFILE_SECONDS);
+      const toUs = Number(process.hrtime.bigint() / 1000n);
+      await stopChild(child);
+      const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+      if (!file) {
+        process.stderr.write(`bench: ${name} wrote no CPU profile\n`);
+        continue;
+      }
+      const json = readFileSync(join(dir, file), 'utf8');
+      profiles.set(name, summarizeProfile(json, r.ops, r.opsPerSec, { fromUs, toUs }));
+      log(
+        `profile ${name}: ${r.opsPerSec.toFixed(0)} ops/s, ${profiles.get(name)?.cpuMsPerOp.toFixed(2)} ms CPU/op`,
+      );
+    }
+  }
+
   const gatewayChild = children.find((c) => c.name === 'gateway');
   const report = renderReport({
     results,
@@ -489,6 +575,8 @@ async function main(): Promise<void> {
     rates,
     seconds: (Date.now() - benchStart) / 1000,
     gatewayStderr: `${gatewayChild?.stdout ?? ''}${gatewayChild?.stderr ?? ''}`, // pino logs to stdout
+    profiles,
+    baseline: baseline ? shortCommit(BASELINE) : undefined,
   });
   writeFileSync(new URL('RESULTS.md', import.meta.url), report);
   log(`bench: wrote bench/RESULTS.md in ${((Date.now() - benchStart) / 1000).toFixed(0)} s`);
@@ -520,6 +608,9 @@ interface ReportInput {
   rates: Map<ScenarioId, number>;
   seconds: number;
   gatewayStderr: string;
+  profiles: ReadonlyMap<'before' | 'gateway', ProfileSummary>;
+  /** Short commit the `before` contestant ran, when it ran. */
+  baseline: string | undefined;
 }
 
 function machine(): string {
@@ -530,6 +621,48 @@ function machine(): string {
 
 function fmt(v: number, digits = 0): string {
   return Number.isFinite(v) ? v.toFixed(digits) : '–';
+}
+
+function renderProfiles(input: ReportInput, out: (s?: string) => void): void {
+  const before = input.profiles.get('before');
+  const after = input.profiles.get('gateway');
+  if (!before && !after) return;
+  const scenario = scenarios.find((s) => s.id === PROFILE_SCENARIO);
+  out(
+    `## CPU profile, before (${input.baseline ?? '–'}) and after, scenario ${PROFILE_SCENARIO} (${scenario?.title ?? ''})`,
+  );
+  out();
+  out(
+    `Each gateway in a fresh process with \`--cpu-prof\`, ${WARMUP || 1} s warm-up, then ${PROFILE_SECONDS} s closed loop (${CONNECTIONS} connections, instant upstream), one after the other in this run. Only the samples of the measured ${PROFILE_SECONDS} s count; idle time is left out. Figures are ms of CPU per operation.`,
+  );
+  out();
+  const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(3));
+  out('| | before | after | after / before |');
+  out('|---|---|---|---|');
+  const row = (label: string, b: number | undefined, a: number | undefined, digits = 3) =>
+    out(
+      `| ${label} | ${b === undefined ? '–' : b.toFixed(digits)} | ${a === undefined ? '–' : a.toFixed(digits)} | ${b && a ? `${(a / b).toFixed(2)}×` : '–'} |`,
+    );
+  row('ops/s while profiled', before?.opsPerSec, after?.opsPerSec, 0);
+  row('**CPU ms per operation**', before?.cpuMsPerOp, after?.cpuMsPerOp);
+  const categories = new Set([...(before?.byCategory.keys() ?? []), ...(after?.byCategory.keys() ?? [])]);
+  for (const c of categories) {
+    const b = before?.byCategory.get(c);
+    const a = after?.byCategory.get(c);
+    if ((b ?? 0) < 0.005 && (a ?? 0) < 0.005) continue;
+    row(`  ${c}`, b ?? 0, a ?? 0);
+  }
+  out();
+  for (const [label, p] of [
+    ['before', before],
+    ['after', after],
+  ] as const) {
+    if (!p) continue;
+    out(`Top functions by self time, ${label} (ms per operation):`);
+    out();
+    for (const [name, v] of p.topFunctions) out(`- ${ms(v)} ${name.replaceAll('|', '\\|')}`);
+    out();
+  }
 }
 
 function renderReport(input: ReportInput): string {
@@ -554,7 +687,7 @@ function renderReport(input: ReportInput): string {
     `- Settings: ${RUNS} run(s) interleaved (run → scenario → contestant); closed loop ${SECONDS} s per run, ${CONNECTIONS} connections (autocannon), ${WARMUP} s warm-up per scenario × contestant before run 1; fixed-rate runs ${RATE_SECONDS} s; upstream delay ${DELAY_MS} ms in the second table; CPU pinning ${PIN ? 'on (contestant on CPU 1; emulator and load generator on CPU 0)' : 'off'}.`,
   );
   out(
-    '- Contestants: **rest** = the REST calls straight to the emulator (the floor); **proxy** = bench/peers/bareProxy.ts (node:http + undici Pool, streamed); **datasource-rest** = bench/peers/datasourceRest.ts (Apollo Server 5 standalone with defaults + RESTDataSource with its default fetcher + buildSubgraphSchema, naive resolvers); **gateway** = `node src/main.ts` (NODE_ENV=production, LOG_LEVEL=warn). All are separate processes on 127.0.0.1 in front of one emulator process (bench/emulatorWithDelay.ts).',
+    `- Contestants: **rest** = the REST calls straight to the emulator (the floor); **proxy** = bench/peers/bareProxy.ts (node:http + undici Pool, streamed); **datasource-rest** = bench/peers/datasourceRest.ts (Apollo Server 5 standalone with defaults + RESTDataSource with its default fetcher + buildSubgraphSchema, naive resolvers); **gateway** = \`${['node', ...startFlags(ROOT.pathname), 'src/main.ts'].join(' ')}\` as \`npm start\` runs it (NODE_ENV=production, LOG_LEVEL=warn); **before** = the same gateway at commit ${input.baseline ?? '(not run)'}, the last commit before the performance work (a git worktree sharing node_modules, started with its own \`npm start\` flags). All are separate processes on 127.0.0.1 in front of one emulator process (bench/emulatorWithDelay.ts).`,
   );
   out(
     '- Every GraphQL answer is checked (HTTP 200, no `errors`; scenario 4 also reads the result type); every REST answer must be 2xx.',
@@ -568,29 +701,30 @@ function renderReport(input: ReportInput): string {
   };
   out('## Headline (instant upstream, throughput ratios of medians)');
   out();
-  out('| scenario | gateway / rest | gateway / proxy | gateway / datasource-rest |');
-  out('|---|---|---|---|');
+  out('| scenario | gateway / rest | gateway / proxy | gateway / datasource-rest | gateway / before |');
+  out('|---|---|---|---|---|');
   for (const s of scenarios) {
     out(
-      `| ${s.id}. ${s.title} | ${ratio('instant', s.id, 'gateway', 'rest')} | ${ratio('instant', s.id, 'gateway', 'proxy')} | ${ratio('instant', s.id, 'gateway', 'datasource-rest')} |`,
+      `| ${s.id}. ${s.title} | ${ratio('instant', s.id, 'gateway', 'rest')} | ${ratio('instant', s.id, 'gateway', 'proxy')} | ${ratio('instant', s.id, 'gateway', 'datasource-rest')} | ${ratio('instant', s.id, 'gateway', 'before')} |`,
     );
   }
   out();
   out(`## Headline (${DELAY_MS} ms upstream, fixed rate: latency the gateway adds over the rest floor)`);
   out();
   out(
-    '| scenario | rate (ops/s) | rest p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms | datasource-rest added p50 / p99 ms |',
+    '| scenario | rate (ops/s) | rest p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms | datasource-rest added p50 / p99 ms | before added p50 / p99 ms |',
   );
-  out('|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|');
   for (const s of scenarios) {
     const rest = get('delay', s.id, 'rest');
     const gw = get('delay', s.id, 'gateway');
     const ds = get('delay', s.id, 'datasource-rest');
+    const before = get('delay', s.id, 'before');
     const p = (rs: RunResult[], q: 'p50' | 'p99') => med(rs, (r) => r[q]);
     const added = (rs: RunResult[]) =>
       `${fmt(p(rs, 'p50') - p(rest, 'p50'), 2)} / ${fmt(p(rs, 'p99') - p(rest, 'p99'), 2)}`;
     out(
-      `| ${s.id}. ${s.title} | ${rates.get(s.id) ?? '–'} | ${fmt(p(rest, 'p50'), 2)} / ${fmt(p(rest, 'p99'), 2)} | ${fmt(p(gw, 'p50'), 2)} / ${fmt(p(gw, 'p99'), 2)} | ${added(gw)} | ${added(ds)} |`,
+      `| ${s.id}. ${s.title} | ${rates.get(s.id) ?? '–'} | ${fmt(p(rest, 'p50'), 2)} / ${fmt(p(rest, 'p99'), 2)} | ${fmt(p(gw, 'p50'), 2)} / ${fmt(p(gw, 'p99'), 2)} | ${added(gw)} | ${added(ds)} | ${added(before)} |`,
     );
   }
   out();
@@ -640,6 +774,7 @@ function renderReport(input: ReportInput): string {
   };
   table('instant');
   table('delay');
+  renderProfiles(input, out);
 
   out('## Notes');
   out();

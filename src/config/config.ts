@@ -30,7 +30,7 @@ const envSchema = z.object({
   UPSTREAM_HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
   UPSTREAM_BODY_TIMEOUT_MS: positiveMs.default(10_000),
   UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: positiveMs.default(4_000),
-  UPSTREAM_MAX_CONNECTIONS: positiveInt.max(1024).default(64),
+  UPSTREAM_MAX_CONNECTIONS: positiveInt.max(1024).default(128),
   UPSTREAM_MAX_RESPONSE_BYTES: positiveInt.default(16 * 1024 * 1024),
   MAX_REQUEST_BYTES: positiveInt.default(1024 * 1024),
   MAX_QUERY_DEPTH: positiveInt.max(1000).default(DEFAULT_OPERATION_LIMITS.maxDepth),
@@ -41,6 +41,8 @@ const envSchema = z.object({
   MAX_ENTITY_REPRESENTATIONS: positiveInt
     .max(100_000)
     .default(DEFAULT_OPERATION_LIMITS.maxEntityRepresentations),
+  GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
+  MAX_COMPILED_OPERATIONS: positiveInt.max(100_000).default(1000),
   CORS_ORIGINS: z
     .string()
     .default(HOSTED_SANDBOX_ORIGIN)
@@ -75,6 +77,11 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** What one GraphQL document may ask for (depth, aliases, tokens, directives, cost). */
   readonly operationLimits: OperationLimits;
+  /**
+   * How operations run: `jit` compiles each operation once (graphql-jit, see jitExecutor.ts);
+   * `graphql-js` interprets it per request (the reference implementation, kept as a fallback).
+   */
+  readonly executor: { readonly kind: 'jit' | 'graphql-js'; readonly maxCompiledOperations: number };
   readonly upstream: UpstreamPolicy;
 }
 
@@ -119,6 +126,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxCost: e.MAX_QUERY_COST,
       maxEntityRepresentations: e.MAX_ENTITY_REPRESENTATIONS,
     }),
+    executor: Object.freeze({ kind: e.GRAPHQL_EXECUTOR, maxCompiledOperations: e.MAX_COMPILED_OPERATIONS }),
     upstream: Object.freeze({
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: e.UPSTREAM_HEADERS_TIMEOUT_MS,

@@ -20,7 +20,13 @@ export interface GatewayContext {
 export interface ContextDeps {
   readonly api: ReferralsApi;
   readonly logger: Logger;
-  readonly requestTimeoutMs: number;
+}
+
+/** How long the request may run: aborted when the client goes away or the deadline passes. */
+export interface RequestLifetime {
+  readonly signal: AbortSignal;
+  /** `Date.now()` value of the deadline (retries check it before waiting). */
+  readonly deadlineAt: number;
 }
 
 /** Incoming headers, as Apollo's HeaderMap or a plain lookup. */
@@ -34,23 +40,23 @@ const CORRELATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export function createContext(
   deps: ContextDeps,
   headers: HeaderLookup,
-  signal?: AbortSignal,
+  lifetime: RequestLifetime,
 ): GatewayContext {
   const requestId = randomUUID();
   const incoming = headers.get('ms-correlationid');
   const correlationId = incoming !== undefined && CORRELATION_ID.test(incoming) ? incoming : randomUUID();
-  const deadline = AbortSignal.timeout(deps.requestTimeoutMs);
   const call: CallContext = {
     authorization: headers.get('authorization'),
     correlationId,
-    signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
-    deadlineAt: Date.now() + deps.requestTimeoutMs,
+    signal: lifetime.signal,
+    deadlineAt: lifetime.deadlineAt,
   };
   return {
     requestId,
     call,
     api: deps.api,
     loaders: createLoaders(deps.api, call),
+    // Not lazy on purpose: Apollo copies the context with Object.assign, which would call a getter.
     logger: deps.logger.child({ requestId, correlationId }),
   };
 }

@@ -7,15 +7,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import type { GatewayContext } from '../graphql/context.ts';
+import type { GatewayContext, RequestLifetime } from '../graphql/context.ts';
 import { INTERNAL_ERROR_MESSAGE } from '../graphql/errorMapping.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyCors, type CorsPolicy } from './cors.ts';
 
 export interface HttpHandlerOptions {
   readonly apollo: ApolloServer<GatewayContext>;
-  readonly createContext: (headers: HeaderMap, signal: AbortSignal) => Promise<GatewayContext>;
+  readonly createContext: (headers: HeaderMap, lifetime: RequestLifetime) => Promise<GatewayContext>;
   readonly maxRequestBytes: number;
+  /** Deadline of one GraphQL request, upstream calls included. */
+  readonly requestTimeoutMs: number;
   /** False while starting and once shutdown has begun: `/health` then answers 503. */
   readonly isReady: () => boolean;
   readonly logger: Logger;
@@ -70,30 +72,43 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         }
       }
 
-      // Cancel upstream work when the client disconnects before we answer.
+      // Upstream work stops when the client disconnects before we answer, or at the deadline.
+      // One plain timer, cleared once answered: AbortSignal.timeout() would keep its signal and
+      // everything listening to it alive for the whole timeout (measured: ~0.8 KB per request
+      // held 15 s, which made the young generation's collections slower).
       const abort = new AbortController();
       res.on('close', () => {
         if (!res.writableFinished) abort.abort();
       });
-
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.createContext(headers, abort.signal),
-      });
-      for (const [name, value] of response.headers) res.setHeader(name, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-        return;
+      const deadline = setTimeout(() => abort.abort(deadlineReason()), options.requestTimeoutMs);
+      const lifetime = { signal: abort.signal, deadlineAt: Date.now() + options.requestTimeoutMs };
+      try {
+        const response = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: () => options.createContext(headers, lifetime),
+        });
+        for (const [name, value] of response.headers) res.setHeader(name, value);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === 'complete') {
+          res.end(response.body.string);
+          return;
+        }
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      } finally {
+        clearTimeout(deadline);
       }
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
     } catch (error) {
       logger.error({ err: error }, 'HTTP handler failed');
       if (!res.headersSent) sendGraphQLError(res, 500, INTERNAL_ERROR_MESSAGE, 'INTERNAL_SERVER_ERROR');
       else res.destroy();
     }
   };
+}
+
+/** What `AbortSignal.timeout()` aborts with, so every reader of `signal.reason` sees a timeout. */
+function deadlineReason(): DOMException {
+  return new DOMException('The request deadline passed.', 'TimeoutError');
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -3,6 +3,9 @@
  * @apollo/gateway in front of our running gateway and the example accounts subgraph.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -165,11 +168,12 @@ describe('the subgraph protocol', () => {
   });
 
   test('npm run compose exits 0 with no composition errors', () => {
-    const out = `${process.env.TMPDIR ?? '/tmp'}/supergraph-${process.pid}.graphql`;
-    const run = spawnSync(process.execPath, ['supergraph/compose.ts', out], {
+    const dir = mkdtempSync(join(tmpdir(), 'supergraph-'));
+    const run = spawnSync(process.execPath, ['supergraph/compose.ts', join(dir, 'supergraph.graphql')], {
       cwd: new URL('../../', import.meta.url).pathname,
       encoding: 'utf8',
     });
+    rmSync(dir, { recursive: true, force: true });
     expect(run.status).toBe(0);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.stdout).toMatch(/0 errors/);
