@@ -22,4 +22,6 @@ EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # PARTNER_API_URL must be given at run time: production refuses to start without it.
-CMD ["node", "src/main.ts"]
+# The same Node flags as `npm start`: a young generation of at most 2 x 8 MB keeps scavenges
+# short (V8 grew it to 64 MB here, and single scavenges took 15-24 ms; bench/RESULTS.md).
+CMD ["node", "--max-semi-space-size=8", "src/main.ts"]

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.ts';
+import { RequestLogger } from '../log/requestLogger.ts';
 import type { CallContext } from '../upstream/httpClient.ts';
 import type { ReferralsApi } from '../upstream/referralsApi.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
@@ -14,7 +15,7 @@ export interface GatewayContext {
   readonly call: CallContext;
   readonly api: ReferralsApi;
   readonly loaders: Loaders;
-  readonly logger: Logger;
+  readonly logger: RequestLogger;
 }
 
 export interface ContextDeps {
@@ -56,7 +57,6 @@ export function createContext(
     call,
     api: deps.api,
     loaders: createLoaders(deps.api, call),
-    // Not lazy on purpose: Apollo copies the context with Object.assign, which would call a getter.
-    logger: deps.logger.child({ requestId, correlationId }),
+    logger: new RequestLogger(deps.logger, { requestId, correlationId }),
   };
 }
