@@ -22,7 +22,7 @@ const control = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   let body: unknown;
   if (req.method === 'GET' && url.pathname === '/__bench/count') {
-    body = { count: emulator.requests.length };
+    body = { count: emulator.requestCount };
   } else if (req.method === 'POST' && url.pathname === '/__bench/reset') {
     emulator.clearRequests();
     body = { count: 0 };

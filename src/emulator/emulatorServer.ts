@@ -47,13 +47,21 @@ export interface EmulatorOptions {
   host?: string;
   /** Default `seedReferrals()`. */
   referrals?: Record<string, unknown>[];
+  /**
+   * How many of the latest requests `requests` keeps (default 10,000). The record holds headers
+   * and bodies; without a bound, a long-running `npm start` or `npm run emulator` would grow
+   * for ever.
+   */
+  maxRecordedRequests?: number;
 }
 
 export interface Emulator {
   /** Base URL up to the version: `http://127.0.0.1:PORT/v1.0`. */
   readonly url: string;
-  /** Every request received, in order, including 401s and faulted ones. */
+  /** The latest requests received (up to `maxRecordedRequests`), in order, including 401s and faulted ones. */
   readonly requests: readonly RecordedRequest[];
+  /** How many requests arrived since start or the last `clearRequests()`, the unrecorded included. */
+  readonly requestCount: number;
   clearRequests(): void;
   injectFault(rule: FaultRule): void;
   clearFaults(): void;
@@ -106,6 +114,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const referral of options.referrals ?? seedReferrals()) store.insert(referral);
   const faults = new FaultRules();
   let requests: RecordedRequest[] = [];
+  let requestCount = 0;
+  const maxRecorded = options.maxRecordedRequests ?? 10_000;
   // Aborted on close, so a pending `delay` fault never keeps the process (or jest) alive.
   const shutdown = new AbortController();
   const sockets = new Set<Socket>();
@@ -229,6 +239,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         malformed = true;
       }
     }
+    requestCount++;
     requests.push({
       method,
       path: pathname,
@@ -237,6 +248,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       headers,
       body: parsed,
     });
+    // Trimmed in batches, so recording stays O(1) amortised.
+    if (requests.length > maxRecorded + Math.ceil(maxRecorded / 4)) requests = requests.slice(-maxRecorded);
 
     const target = route(pathname);
     const id = target.kind === 'item' ? target.id : undefined;
@@ -319,10 +332,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: baseUrl,
     get requests() {
-      return requests;
+      return requests.length > maxRecorded ? requests.slice(-maxRecorded) : requests;
+    },
+    get requestCount() {
+      return requestCount;
     },
     clearRequests() {
       requests = [];
+      requestCount = 0;
     },
     injectFault(rule) {
       faults.add(rule);

@@ -7,6 +7,10 @@ import type { CallContext, UpstreamClient } from './httpClient.ts';
 import { buildListQuery } from './odataQuery.ts';
 import { type WireReferral, wireReferralPageSchema, wireReferralSchema } from './referralWire.ts';
 import { UpstreamError } from './upstreamErrors.ts';
+import { type Check, compileCheck } from './wireCheck.ts';
+
+const isWireReferral = compileCheck(wireReferralSchema);
+const isWireReferralPage = compileCheck(wireReferralPageSchema);
 
 /** The largest page the Partner API serves ("more than 100 items … use @odata.nextLink", §3.1). */
 export const MAX_PAGE_SIZE = 100;
@@ -48,10 +52,13 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
   const pagePaths = new Set([collectionPath, `${base.pathname}referrals`]);
   const { client } = options;
 
-  function checked<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
-    const result = schema.safeParse(json);
-    if (!result.success) {
-      throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `${what}: unexpected shape`, { cause: result.error });
+  function checked<T>(schema: z.ZodType<T>, check: Check, json: unknown, what: string): T {
+    if (!check(json)) {
+      // Only now does zod run, for the details the log gets (the cause is never sent to clients).
+      const result = schema.safeParse(json);
+      throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `${what}: unexpected shape`, {
+        cause: result.success ? undefined : result.error,
+      });
     }
     // Validated, but the original JSON is what we keep: zod's copy would reorder keys (see referralWire.ts).
     return json as T;
@@ -89,7 +96,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
   async function getReferralPage(pageRef: string, call: CallContext): Promise<ReferralPage> {
     if (!isPageRef(pageRef)) throw new TypeError('Not a referral page reference');
     const res = await client.send({ method: 'GET', url: `${origin}${pageRef}`, call });
-    const page = checked(wireReferralPageSchema, res.json, 'list');
+    const page = checked(wireReferralPageSchema, isWireReferralPage, res.json, 'list');
     return { items: page.value, pageRef, nextPageRef: nextPageRef(page['@odata.nextLink']) };
   }
 
@@ -104,7 +111,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
           url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
           call,
         });
-        return checked(wireReferralSchema, res.json, 'get');
+        return checked(wireReferralSchema, isWireReferral, res.json, 'get');
       } catch (error) {
         if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return null;
         throw error;
@@ -119,7 +126,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
         body,
         headers: { 'if-match': etag },
       });
-      return checked(wireReferralSchema, res.json, 'put');
+      return checked(wireReferralSchema, isWireReferral, res.json, 'put');
     },
 
     listReferrals(query, call) {
