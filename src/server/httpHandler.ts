@@ -116,17 +116,37 @@ function isJson(contentType: string | undefined): boolean {
   return type === 'application/json' || type === 'application/graphql-response+json';
 }
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+/**
+ * The whole body as text, refused past `maxBytes` as soon as that many have arrived. Plain
+ * 'data'/'end' listeners: a stream's async iterator costs about 1% of CPU per small request.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        // Drain the rest unread, so the 413 can still be written on this connection.
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (size <= maxBytes)
+        resolve((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))?.toString('utf8') ?? '');
+    });
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('the client closed the connection before the body ended'));
+    });
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

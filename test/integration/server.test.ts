@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { TEST_TOKEN, useStack } from '../helpers/stack.ts';
 
@@ -110,6 +111,41 @@ describe('the HTTP server outside production', () => {
     expect(
       ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
     ).toBe('BAD_REQUEST');
+  });
+
+  test.each([
+    ['within', 3, 200],
+    ['over', 40, 413],
+  ])('a chunked body (no content-length) %s MAX_REQUEST_BYTES answers %i', async (_name, chunks, status) => {
+    // 40 chunks of ~200 bytes exceed 4096 only while streaming: the limit is counted as bytes arrive.
+    const padding = `# ${'p'.repeat(180)}\n`;
+    const url = new URL(stack.gateway.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: TEST_TOKEN,
+          'transfer-encoding': 'chunked',
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      const query = `${padding.repeat(chunks)}{ __typename }`;
+      const json = JSON.stringify({ query });
+      for (let i = 0; i < json.length; i += 200) req.write(json.slice(i, i + 200));
+      req.end();
+    });
+    expect(answer.status).toBe(status);
+    if (status === 413) expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+    else expect(JSON.parse(answer.body)).toEqual({ data: { __typename: 'Query' } });
   });
 
   test('refuses invalid JSON with 400 and a GraphQL error body', async () => {
