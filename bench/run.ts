@@ -626,6 +626,61 @@ function fmt(v: number, digits = 0): string {
   return Number.isFinite(v) ? v.toFixed(digits) : '–';
 }
 
+/** Issue #6's targets, each checked against this run's figures. */
+function renderTargets(input: ReportInput, out: (s?: string) => void): void {
+  const { results } = input;
+  const get = (setting: string, s: ScenarioId, c: ContestantName) =>
+    results.get(`${setting}/${s}/${c}`) ?? [];
+  const ops = (s: ScenarioId, c: ContestantName) => median(get('instant', s, c).map((r) => r.opsPerSec));
+  const pct = (setting: string, s: ScenarioId, c: ContestantName, q: number) => {
+    const all = get(setting, s, c)
+      .flatMap((r) => r.latencies ?? [])
+      .sort((a, b) => a - b);
+    return all.length ? (all[Math.min(all.length - 1, Math.floor(q * all.length))] as number) : Number.NaN;
+  };
+  const mark = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? 'met' : '**not met**');
+  const rows: [string, string, boolean | undefined][] = [];
+  for (const s of scenarios) {
+    const ratio = ops(s.id, 'gateway') / ops(s.id, 'datasource-rest');
+    rows.push([
+      `${s.id}. ahead of datasource-rest (instant upstream)`,
+      Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–',
+      Number.isFinite(ratio) ? ratio > 1 : undefined,
+    ]);
+  }
+  const proxy = ops(1, 'gateway') / ops(1, 'proxy');
+  rows.push([
+    '1. ≥ 0.50× the bare proxy (instant upstream)',
+    Number.isFinite(proxy) ? `${proxy.toFixed(2)}×` : '–',
+    Number.isFinite(proxy) ? proxy >= 0.5 : undefined,
+  ]);
+  for (const s of scenarios) {
+    const p50 = pct('delay', s.id, 'gateway', 0.5) - pct('delay', s.id, 'rest', 0.5);
+    const p99 = pct('delay', s.id, 'gateway', 0.99) - pct('delay', s.id, 'rest', 0.99);
+    rows.push([
+      `${s.id}. added latency at ${DELAY_MS} ms upstream, fixed rate: p50 < 2 ms, p99 < 10 ms`,
+      `${fmt(p50, 2)} / ${fmt(p99, 2)} ms`,
+      Number.isFinite(p50) && Number.isFinite(p99) ? p50 < 2 && p99 < 10 : undefined,
+    ]);
+  }
+  const bound: Record<ScenarioId, number> = { 1: 1, 2: 1, 3: 1, 4: 2, 5: 20 };
+  for (const s of scenarios) {
+    const delayed = get('delay', s.id, 'gateway').map((r) => r.upstreamPerOp);
+    const worst = delayed.length ? Math.max(...delayed) : Number.NaN;
+    rows.push([
+      `${s.id}. upstream requests per operation ${s.id === 5 ? '≤ 20' : `= ${bound[s.id]}`} (fixed rate, every operation counted)`,
+      fmt(worst, 2),
+      Number.isFinite(worst) ? (s.id === 5 ? worst <= 20 : Math.abs(worst - bound[s.id]) < 0.005) : undefined,
+    ]);
+  }
+  out('## Targets (issue #6), checked against this run');
+  out();
+  out('| target | measured | |');
+  out('|---|---|---|');
+  for (const [what, measured, ok] of rows) out(`| ${what} | ${measured} | ${mark(ok)} |`);
+  out();
+}
+
 function renderProfiles(input: ReportInput, out: (s?: string) => void): void {
   const before = input.profiles.get('before');
   const after = input.profiles.get('gateway');
@@ -710,6 +765,7 @@ function renderReport(input: ReportInput): string {
     const y = med(get(setting, s, b), (r) => r.opsPerSec);
     return Number.isFinite(x) && Number.isFinite(y) && y > 0 ? `${(x / y).toFixed(2)}×` : '–';
   };
+  renderTargets(input, out);
   out('## Headline (instant upstream, throughput ratios of medians)');
   out();
   out('| scenario | gateway / rest | gateway / proxy | gateway / datasource-rest | gateway / before |');
