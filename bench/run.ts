@@ -49,7 +49,7 @@ const BASELINE = env.BENCH_BASELINE ?? '69c0482';
 const PROFILE = env.BENCH_PROFILE !== '0';
 const PROFILE_SCENARIO = Math.round(num('BENCH_PROFILE_SCENARIO', 3)) as ScenarioId;
 const PROFILE_SECONDS = Math.max(1, num('BENCH_PROFILE_SECONDS', 5));
-const CONTESTANT_NAMES = ['rest', 'proxy', 'datasource-rest', 'before', 'gateway'] as const;
+const CONTESTANT_NAMES = ['rest', 'proxy', 'proxy+json', 'datasource-rest', 'before', 'gateway'] as const;
 type ContestantName = (typeof CONTESTANT_NAMES)[number];
 const onlyScenarios = env.BENCH_SCENARIOS?.split(',').map(Number);
 const onlyContestants = env.BENCH_CONTESTANTS?.split(',');
@@ -402,15 +402,17 @@ async function main(): Promise<void> {
     });
     return res.status === 200;
   };
-  if (contestantNames.includes('proxy')) {
+  for (const name of ['proxy', 'proxy+json'] as const) {
+    if (!contestantNames.includes(name)) continue;
     const port = await freePort();
-    const child = start('proxy', 'bench/peers/bareProxy.ts', {
+    const child = start(name, 'bench/peers/bareProxy.ts', {
       PORT: String(port),
       UPSTREAM_ORIGIN: upstream.origin,
+      PROXY_JSON: name === 'proxy+json' ? '1' : '0',
     });
     const origin = `http://127.0.0.1:${port}`;
     await waitFor(
-      'proxy',
+      name,
       async () =>
         (
           await fetch(`${origin}${upstream.pathname}/engagements/referrals/${state.ids[0]}`, {
@@ -418,8 +420,8 @@ async function main(): Promise<void> {
           })
         ).status === 200,
     );
-    targets.set('proxy', {
-      target: { name: 'proxy', kind: 'rest', origin, path: upstream.pathname },
+    targets.set(name, {
+      target: { name, kind: 'rest', origin, path: upstream.pathname },
       pid: child.proc.pid,
     });
   }
@@ -657,9 +659,11 @@ function renderTargets(input: ReportInput, out: (s?: string) => void): void {
   for (const s of scenarios) {
     const p50 = pct('delay', s.id, 'gateway', 0.5) - pct('delay', s.id, 'rest', 0.5);
     const p99 = pct('delay', s.id, 'gateway', 0.99) - pct('delay', s.id, 'rest', 0.99);
+    const floor = (c: ContestantName) =>
+      `${fmt(pct('delay', s.id, c, 0.5) - pct('delay', s.id, 'rest', 0.5), 2)} / ${fmt(pct('delay', s.id, c, 0.99) - pct('delay', s.id, 'rest', 0.99), 2)}`;
     rows.push([
       `${s.id}. added latency at ${DELAY_MS} ms upstream, fixed rate: p50 < 2 ms, p99 < 10 ms`,
-      `${fmt(p50, 2)} / ${fmt(p99, 2)} ms`,
+      `${fmt(p50, 2)} / ${fmt(p99, 2)} ms (proxy adds ${floor('proxy')}, proxy+json ${floor('proxy+json')})`,
       Number.isFinite(p50) && Number.isFinite(p99) ? p50 < 2 && p99 < 10 : undefined,
     ]);
   }
@@ -753,7 +757,7 @@ function renderReport(input: ReportInput): string {
     `- Settings: ${RUNS} run(s) interleaved (run → scenario → contestant); closed loop ${SECONDS} s per run, ${CONNECTIONS} connections (autocannon), ${WARMUP} s warm-up per scenario × contestant before run 1; fixed-rate runs ${RATE_SECONDS} s; upstream delay ${DELAY_MS} ms in the second table; CPU pinning ${PIN ? 'on (contestant on CPU 1; emulator and load generator on CPU 0)' : 'off'}.`,
   );
   out(
-    `- Contestants: **rest** = the REST calls straight to the emulator (the floor); **proxy** = bench/peers/bareProxy.ts (node:http + undici Pool, streamed); **datasource-rest** = bench/peers/datasourceRest.ts (Apollo Server 5 standalone with defaults + RESTDataSource with its default fetcher + buildSubgraphSchema, naive resolvers); **gateway** = \`${['node', ...startFlags(ROOT.pathname), 'src/main.ts'].join(' ')}\` as \`npm start\` runs it (NODE_ENV=production, LOG_LEVEL=warn); **before** = the same gateway at commit ${input.baseline ?? '(not run)'}, the last commit before the performance work (a git worktree sharing node_modules, started with its own \`npm start\` flags). All are separate processes on 127.0.0.1 in front of one emulator process (bench/emulatorWithDelay.ts).`,
+    `- Contestants: **rest** = the REST calls straight to the emulator (the floor); **proxy** = bench/peers/bareProxy.ts (node:http + undici Pool, streamed); **proxy+json** = the same proxy reading each JSON answer whole, parsing and re-serializing it (the least any layer that looks at the data, as GraphQL must, can add); **datasource-rest** = bench/peers/datasourceRest.ts (Apollo Server 5 standalone with defaults + RESTDataSource with its default fetcher + buildSubgraphSchema, naive resolvers); **gateway** = \`${['node', ...startFlags(ROOT.pathname), 'src/main.ts'].join(' ')}\` as \`npm start\` runs it (NODE_ENV=production, LOG_LEVEL=warn); **before** = the same gateway at commit ${input.baseline ?? '(not run)'}, the last commit before the performance work (a git worktree sharing node_modules, started with its own \`npm start\` flags). All are separate processes on 127.0.0.1 in front of one emulator process (bench/emulatorWithDelay.ts).`,
   );
   out(
     '- Every GraphQL answer is checked (HTTP 200, no `errors`; scenario 4 also reads the result type); every REST answer must be 2xx.',
@@ -779,19 +783,21 @@ function renderReport(input: ReportInput): string {
   out(`## Headline (${DELAY_MS} ms upstream, fixed rate: latency the gateway adds over the rest floor)`);
   out();
   out(
-    '| scenario | rate (ops/s) | rest p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms | datasource-rest added p50 / p99 ms | before added p50 / p99 ms |',
+    '| scenario | rate (ops/s) | rest p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms | proxy added p50 / p99 ms | proxy+json added p50 / p99 ms | datasource-rest added p50 / p99 ms | before added p50 / p99 ms |',
   );
-  out('|---|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|---|---|');
   for (const s of scenarios) {
     const rest = get('delay', s.id, 'rest');
     const gw = get('delay', s.id, 'gateway');
     const ds = get('delay', s.id, 'datasource-rest');
     const before = get('delay', s.id, 'before');
+    const proxy = get('delay', s.id, 'proxy');
+    const proxyJson = get('delay', s.id, 'proxy+json');
     const p = latency;
     const added = (rs: RunResult[]) =>
       `${fmt(p(rs, 'p50') - p(rest, 'p50'), 2)} / ${fmt(p(rs, 'p99') - p(rest, 'p99'), 2)}`;
     out(
-      `| ${s.id}. ${s.title} | ${rates.get(s.id) ?? '–'} | ${fmt(p(rest, 'p50'), 2)} / ${fmt(p(rest, 'p99'), 2)} | ${fmt(p(gw, 'p50'), 2)} / ${fmt(p(gw, 'p99'), 2)} | ${added(gw)} | ${added(ds)} | ${added(before)} |`,
+      `| ${s.id}. ${s.title} | ${rates.get(s.id) ?? '–'} | ${fmt(p(rest, 'p50'), 2)} / ${fmt(p(rest, 'p99'), 2)} | ${fmt(p(gw, 'p50'), 2)} / ${fmt(p(gw, 'p99'), 2)} | ${added(gw)} | ${added(proxy)} | ${added(proxyJson)} | ${added(ds)} | ${added(before)} |`,
     );
   }
   out();
