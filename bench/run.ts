@@ -11,7 +11,15 @@
  * The gateway runs with the Node flags of `npm start` (package.json), so the bench measures what ships.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -560,11 +568,12 @@ async function main(): Promise<void> {
       const toUs = Number(process.hrtime.bigint() / 1000n);
       await stopChild(child);
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-      if (!file) {
+      const json = file ? readFileSync(join(dir, file), 'utf8') : undefined;
+      rmSync(dir, { recursive: true, force: true });
+      if (json === undefined) {
         process.stderr.write(`bench: ${name} wrote no CPU profile\n`);
         continue;
       }
-      const json = readFileSync(join(dir, file), 'utf8');
       profiles.set(name, summarizeProfile(json, r.ops, r.opsPerSec, { fromUs, toUs }));
       log(
         `profile ${name}: ${r.opsPerSec.toFixed(0)} ops/s, ${profiles.get(name)?.cpuMsPerOp.toFixed(2)} ms CPU/op`,
