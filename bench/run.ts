@@ -637,18 +637,31 @@ function fmt(v: number, digits = 0): string {
   return Number.isFinite(v) ? v.toFixed(digits) : '–';
 }
 
+/** The runs of one setting, scenario and contestant. */
+function runsOf(
+  results: ReportInput['results'],
+  setting: string,
+  s: ScenarioId,
+  c: ContestantName,
+): RunResult[] {
+  return results.get(`${setting}/${s}/${c}`) ?? [];
+}
+
+/**
+ * Open-loop percentile over every operation of every run pooled (3 × 5 s at 200 ops/s is 3,000
+ * samples, so p99 rests on 30 of them): steadier than the median of three per-run p99s.
+ */
+function pooledPercentile(rs: readonly RunResult[], q: number): number {
+  const all = rs.flatMap((r) => r.latencies ?? []).sort((a, b) => a - b);
+  return all.length ? (all[Math.min(all.length - 1, Math.floor(q * all.length))] as number) : Number.NaN;
+}
+
 /** Issue #6's targets, each checked against this run's figures. */
 function renderTargets(input: ReportInput, out: (s?: string) => void): void {
-  const { results } = input;
-  const get = (setting: string, s: ScenarioId, c: ContestantName) =>
-    results.get(`${setting}/${s}/${c}`) ?? [];
+  const get = (setting: string, s: ScenarioId, c: ContestantName) => runsOf(input.results, setting, s, c);
   const ops = (s: ScenarioId, c: ContestantName) => median(get('instant', s, c).map((r) => r.opsPerSec));
-  const pct = (setting: string, s: ScenarioId, c: ContestantName, q: number) => {
-    const all = get(setting, s, c)
-      .flatMap((r) => r.latencies ?? [])
-      .sort((a, b) => a - b);
-    return all.length ? (all[Math.min(all.length - 1, Math.floor(q * all.length))] as number) : Number.NaN;
-  };
+  const pct = (setting: string, s: ScenarioId, c: ContestantName, q: number) =>
+    pooledPercentile(get(setting, s, c), q);
   const mark = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? 'met' : '**not met**');
   const rows: [string, string, boolean | undefined][] = [];
   for (const s of scenarios) {
@@ -738,17 +751,10 @@ function renderProfiles(input: ReportInput, out: (s?: string) => void): void {
 
 function renderReport(input: ReportInput): string {
   const { results, verified, active, rates } = input;
-  const get = (setting: string, s: ScenarioId, c: ContestantName) =>
-    results.get(`${setting}/${s}/${c}`) ?? [];
+  const get = (setting: string, s: ScenarioId, c: ContestantName) => runsOf(results, setting, s, c);
   const med = (rs: RunResult[], f: (r: RunResult) => number) => median(rs.map(f));
-  // Open-loop percentiles come from every operation of every run pooled (3 × 5 s at 200 ops/s is
-  // 3,000 samples, so p99 rests on 30 of them): steadier than the median of three per-run p99s.
-  const pooled = (rs: RunResult[], q: number) => {
-    const all = rs.flatMap((r) => r.latencies ?? []).sort((a, b) => a - b);
-    return all.length ? (all[Math.min(all.length - 1, Math.floor(q * all.length))] as number) : Number.NaN;
-  };
   const latency = (rs: RunResult[], q: 'p50' | 'p99') =>
-    rs.some((r) => r.latencies) ? pooled(rs, q === 'p50' ? 0.5 : 0.99) : med(rs, (r) => r[q]);
+    rs.some((r) => r.latencies) ? pooledPercentile(rs, q === 'p50' ? 0.5 : 0.99) : med(rs, (r) => r[q]);
   const lines: string[] = [];
   const out = (s = '') => lines.push(s);
 

@@ -139,8 +139,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
     };
     req.on('data', onData);
     req.once('end', () => {
-      if (size <= maxBytes)
-        resolve((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))?.toString('utf8') ?? '');
+      if (size <= maxBytes) resolve(Buffer.concat(chunks, size).toString('utf8'));
     });
     req.once('error', reject);
     req.once('close', () => {
