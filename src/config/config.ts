@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { HOSTED_SANDBOX_ORIGIN } from '../server/cors.ts';
+import { DEFAULT_REQUEST_BUDGETS } from '../server/requestBudgets.ts';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../server/securityRules.ts';
 import type { UpstreamPolicy } from '../upstream/httpClient.ts';
 
@@ -33,6 +34,15 @@ const envSchema = z.object({
   UPSTREAM_MAX_CONNECTIONS: positiveInt.max(1024).default(128),
   UPSTREAM_MAX_RESPONSE_BYTES: positiveInt.default(16 * 1024 * 1024),
   MAX_REQUEST_BYTES: positiveInt.default(1024 * 1024),
+  HTTP_HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveMs.default(5_000),
+  HTTP_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(DEFAULT_REQUEST_BUDGETS.maxConnections),
+  MAX_UPSTREAM_CALLS: positiveInt.max(100_000).default(DEFAULT_REQUEST_BUDGETS.maxUpstreamCalls),
+  MAX_RESPONSE_BYTES: positiveInt.min(1024).default(DEFAULT_REQUEST_BUDGETS.maxResponseBytes),
+  CURSOR_SECRET: z
+    .string()
+    .min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)' })
+    .optional(),
   MAX_QUERY_DEPTH: positiveInt.max(1000).default(DEFAULT_OPERATION_LIMITS.maxDepth),
   MAX_ALIASES: positiveInt.max(10_000).default(DEFAULT_OPERATION_LIMITS.maxAliases),
   MAX_TOKENS: positiveInt.max(1_000_000).default(DEFAULT_OPERATION_LIMITS.maxTokens),
@@ -73,6 +83,19 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** Largest accepted GraphQL request body; larger ones get 413. */
   readonly maxRequestBytes: number;
+  /** How long and how many clients may hold the HTTP server (slow clients are cut off). */
+  readonly http: {
+    readonly headersTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+  };
+  /** What one request may spend: Partner API calls, answer bytes. */
+  readonly budgets: { readonly maxUpstreamCalls: number; readonly maxResponseBytes: number };
+  /**
+   * The key cursors are signed with; `undefined` means a random key per process (a cursor then
+   * only continues on the replica that issued it).
+   */
+  readonly cursorSecret: string | undefined;
   /** Browser origins allowed to read answers (CORS); `*` allows any. */
   readonly corsOrigins: readonly string[];
   /** What one GraphQL document may ask for (depth, aliases, tokens, directives, cost). */
@@ -117,6 +140,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
+    http: Object.freeze({
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    }),
+    budgets: Object.freeze({
+      maxUpstreamCalls: e.MAX_UPSTREAM_CALLS,
+      maxResponseBytes: e.MAX_RESPONSE_BYTES,
+    }),
+    cursorSecret: e.CURSOR_SECRET,
     corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
     operationLimits: Object.freeze({
       maxDepth: e.MAX_QUERY_DEPTH,

@@ -7,12 +7,17 @@
  * page points at the next page instead, so walking `endCursor`s follows every nextLink as given
  * and costs one upstream request per page. Cursors also carry a hash of the filter, so a cursor
  * cannot silently continue a different query.
+ *
+ * A cursor carries a request the gateway will send with the caller's token, so the client must
+ * not be able to write one: cursors are signed (HMAC-SHA-256, RFC 2104, cut to 128 bits as RFC
+ * 2104 §5 allows) with the process's cursor key, and a cursor whose signature does not verify is
+ * no cursor at all. Replicas behind one balancer must share the key (`CURSOR_SECRET`).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ReferralPage } from '../upstream/referralsApi.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
 
-interface Position {
+export interface Position {
   /** Page reference: path and query of a page request. */
   readonly p: string;
   /** Items of that page before the position. */
@@ -21,7 +26,10 @@ interface Position {
   readonly f: string;
 }
 
-const PREFIX = 'r1:';
+const PREFIX = 'r2:';
+const MAC_BYTES = 16;
+/** Far above any real cursor (a page path with a long filter): longer is refused unread. */
+const MAX_CURSOR_LENGTH = 4096;
 
 export function filterKey(filter: string | undefined): string {
   return createHash('sha256')
@@ -30,15 +38,35 @@ export function filterKey(filter: string | undefined): string {
     .slice(0, 16);
 }
 
-export function encodeCursor(position: Position): string {
-  return PREFIX + Buffer.from(JSON.stringify(position)).toString('base64url');
+export interface CursorCodec {
+  encode(position: Position): string;
+  /** The position a cursor names, or `null` when it is not one this key signed. */
+  decode(cursor: string): Position | null;
 }
 
-/** The position a cursor names, or `null` when it is not one of ours. */
-export function decodeCursor(cursor: string): Position | null {
-  if (!cursor.startsWith(PREFIX) || cursor.length > 4096) return null;
+export function createCursorCodec(key: Uint8Array): CursorCodec {
+  const mac = (payload: string) => createHmac('sha256', key).update(payload).digest().subarray(0, MAC_BYTES);
+  return {
+    encode(position) {
+      const payload = PREFIX + Buffer.from(JSON.stringify(position)).toString('base64url');
+      return `${payload}.${mac(payload).toString('base64url')}`;
+    },
+    decode(cursor) {
+      if (!cursor.startsWith(PREFIX) || cursor.length > MAX_CURSOR_LENGTH) return null;
+      const dot = cursor.lastIndexOf('.');
+      if (dot < 0) return null;
+      const payload = cursor.slice(0, dot);
+      const signature = Buffer.from(cursor.slice(dot + 1), 'base64url');
+      // Constant time, so a forger learns nothing from how long the refusal took.
+      if (signature.length !== MAC_BYTES || !timingSafeEqual(signature, mac(payload))) return null;
+      return parsePosition(payload.slice(PREFIX.length));
+    },
+  };
+}
+
+function parsePosition(encoded: string): Position | null {
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
     if (value === null || typeof value !== 'object') return null;
     const { p, s, f } = value as Record<string, unknown>;
     if (typeof p !== 'string' || typeof f !== 'string' || !Number.isSafeInteger(s) || (s as number) < 0)
@@ -49,17 +77,25 @@ export function decodeCursor(cursor: string): Position | null {
   }
 }
 
-export interface ReferralConnectionData {
-  readonly edges: { readonly cursor: string; readonly node: WireReferral }[];
-  readonly pageInfo: {
-    readonly hasNextPage: boolean;
-    readonly hasPreviousPage: boolean;
-    readonly startCursor: string | null;
-    readonly endCursor: string | null;
-  };
+/** An edge as resolvers see it: the cursor is signed only when a client selects it. */
+export interface EdgeData {
+  readonly node: WireReferral;
+  readonly position: Position;
 }
 
-/** Up to `first` items of `page` after its first `skip` ones, with their cursors. */
+export interface PageInfoData {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly startPosition: Position | null;
+  readonly endPosition: Position | null;
+}
+
+export interface ReferralConnectionData {
+  readonly edges: readonly EdgeData[];
+  readonly pageInfo: PageInfoData;
+}
+
+/** Up to `first` items of `page` after its first `skip` ones, with their positions. */
 export function toConnection(
   page: ReferralPage,
   skip: number,
@@ -67,21 +103,21 @@ export function toConnection(
   filter: string,
 ): ReferralConnectionData {
   const items = page.items.slice(skip, skip + first);
-  const edges = items.map((node, index) => {
+  const edges = items.map((node, index): EdgeData => {
     const after = skip + index + 1;
     const position: Position =
       after >= page.items.length && page.nextPageRef !== null
         ? { p: page.nextPageRef, s: 0, f: filter }
         : { p: page.pageRef, s: after, f: filter };
-    return { cursor: encodeCursor(position), node };
+    return { node, position };
   });
   return {
     edges,
     pageInfo: {
       hasNextPage: skip + items.length < page.items.length || page.nextPageRef !== null,
       hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startPosition: edges[0]?.position ?? null,
+      endPosition: edges.at(-1)?.position ?? null,
     },
   };
 }

@@ -1,26 +1,42 @@
 /**
  * Per-request context: who is calling (forwarded `Authorization`), the trace id shared by every
- * upstream call of this request, its deadline, and fresh DataLoaders (a cache must never outlive
- * the request that filled it, or one caller could read another's data).
+ * upstream call of this request, its deadline and budgets, and fresh DataLoaders (a cache must
+ * never outlive the request that filled it, or one caller could read another's data).
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.ts';
 import { RequestLogger } from '../log/requestLogger.ts';
+import { UpstreamCallBudget } from '../upstream/callBudget.ts';
 import type { CallContext } from '../upstream/httpClient.ts';
 import type { ReferralsApi } from '../upstream/referralsApi.ts';
+import type { CursorCodec } from './connection.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
+import { ResponseBudget } from './responseBudget.ts';
 
 export interface GatewayContext {
   readonly requestId: string;
-  readonly call: CallContext;
+  readonly call: CallContext & { readonly budget: UpstreamCallBudget };
   readonly api: ReferralsApi;
   readonly loaders: Loaders;
   readonly logger: RequestLogger;
+  /** The answer's size so far (see responseBudget.ts). */
+  readonly response: ResponseBudget;
+  readonly cursors: CursorCodec;
+}
+
+/** What one request may spend (README "Operation limits"). */
+export interface RequestBudgets {
+  /** Partner API calls per GraphQL request, retries included. */
+  readonly maxUpstreamCalls: number;
+  /** Bytes of one GraphQL answer. */
+  readonly maxResponseBytes: number;
 }
 
 export interface ContextDeps {
   readonly api: ReferralsApi;
   readonly logger: Logger;
+  readonly budgets: RequestBudgets;
+  readonly cursors: CursorCodec;
 }
 
 /** How long the request may run: aborted when the client goes away or the deadline passes. */
@@ -42,15 +58,16 @@ export function createContext(
   deps: ContextDeps,
   headers: HeaderLookup,
   lifetime: RequestLifetime,
+  requestId: string = randomUUID(),
 ): GatewayContext {
-  const requestId = randomUUID();
   const incoming = headers.get('ms-correlationid');
   const correlationId = incoming !== undefined && CORRELATION_ID.test(incoming) ? incoming : randomUUID();
-  const call: CallContext = {
+  const call = {
     authorization: headers.get('authorization'),
     correlationId,
     signal: lifetime.signal,
     deadlineAt: lifetime.deadlineAt,
+    budget: new UpstreamCallBudget(deps.budgets.maxUpstreamCalls),
   };
   return {
     requestId,
@@ -58,5 +75,7 @@ export function createContext(
     api: deps.api,
     loaders: createLoaders(deps.api, call),
     logger: new RequestLogger(deps.logger, { requestId, correlationId }),
+    response: new ResponseBudget(deps.budgets.maxResponseBytes),
+    cursors: deps.cursors,
   };
 }

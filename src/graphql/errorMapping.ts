@@ -16,10 +16,22 @@ export const GATEWAY_ERROR_CODES = [
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_BAD_RESPONSE',
+  // The request's own limits (README "Operation limits"): more Partner API calls, a larger
+  // answer, or more time than one request may take.
+  'UPSTREAM_BUDGET_EXCEEDED',
+  'RESPONSE_TOO_LARGE',
+  'REQUEST_TIMEOUT',
+  // The last entry of an answer whose error list was cut (server/responseLimits.ts).
+  'TOO_MANY_ERRORS',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 
 export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
+
+export const NO_CREDENTIALS_MESSAGE =
+  'This needs the Partner API: send an "Authorization: Bearer <token>" header.';
+export const UPSTREAM_BUDGET_MESSAGE =
+  'This request needs more Partner API calls than one request may make. Split it into smaller requests.';
 
 interface PublicError {
   readonly code: GatewayErrorCode;
@@ -32,6 +44,8 @@ const UPSTREAM_TO_PUBLIC: Readonly<Record<UpstreamErrorCode, PublicError>> = {
     message:
       'The Partner API did not accept the credentials. Send a valid "Authorization: Bearer <token>" header.',
   },
+  NO_CREDENTIALS: { code: 'UNAUTHENTICATED', message: NO_CREDENTIALS_MESSAGE },
+  CALL_BUDGET_EXCEEDED: { code: 'UPSTREAM_BUDGET_EXCEEDED', message: UPSTREAM_BUDGET_MESSAGE },
   FORBIDDEN: { code: 'FORBIDDEN', message: 'The caller is not allowed to do this in the Partner API.' },
   BAD_REQUEST: { code: 'BAD_USER_INPUT', message: 'The Partner API rejected the request as invalid.' },
   NOT_FOUND: { code: 'NOT_FOUND', message: 'The Partner API has no such resource.' },
@@ -45,7 +59,20 @@ const UPSTREAM_TO_PUBLIC: Readonly<Record<UpstreamErrorCode, PublicError>> = {
     code: 'UPSTREAM_BAD_RESPONSE',
     message: 'The Partner API sent a response the gateway could not understand.',
   },
-  // A read never sends If-Match, so these mean the upstream misbehaved.
+  // Reads send no body and no If-Match, so these mean the upstream misbehaved (writes map them
+  // to union members in updateReferral.ts).
+  CONFLICT: {
+    code: 'UPSTREAM_BAD_RESPONSE',
+    message: 'The Partner API sent a response the gateway could not understand.',
+  },
+  CONTENT_TOO_LARGE: {
+    code: 'UPSTREAM_BAD_RESPONSE',
+    message: 'The Partner API sent a response the gateway could not understand.',
+  },
+  UNPROCESSABLE: {
+    code: 'UPSTREAM_BAD_RESPONSE',
+    message: 'The Partner API sent a response the gateway could not understand.',
+  },
   PRECONDITION_FAILED: {
     code: 'UPSTREAM_BAD_RESPONSE',
     message: 'The Partner API sent a response the gateway could not understand.',

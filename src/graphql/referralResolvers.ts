@@ -7,24 +7,14 @@
 import { buildFilter, type ReferralListCondition } from '../upstream/odataQuery.ts';
 import { MAX_PAGE_SIZE, type ReferralPage } from '../upstream/referralsApi.ts';
 import type { InputMaybe, ReferralFilter, Resolvers } from './__generated__/resolvers-types.ts';
-import { decodeCursor, filterKey, toConnection } from './connection.ts';
+import { filterKey, toConnection } from './connection.ts';
 import type { GatewayContext } from './context.ts';
 import { badUserInput } from './errorMapping.ts';
 import { primeReferrals } from './loaders.ts';
+import { checkId } from './referralId.ts';
 import { updateReferral } from './updateReferral.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
-
-/**
- * Partner API ids are GUIDs in every example (§3.2). Anything outside this set would be encoded
- * into the URL path anyway; refusing it early gives the caller a clear error, not an upstream 404.
- */
-const REFERRAL_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
-
-export function checkId(id: string): string {
-  if (!REFERRAL_ID.test(id)) throw badUserInput('`id` is not a referral id.');
-  return id;
-}
 
 /** Longer filter values match nothing real (ids are GUIDs, e-mail addresses ≤ 254) and would only go upstream. */
 const MAX_FILTER_VALUE_LENGTH = 256;
@@ -58,7 +48,7 @@ async function readPage(
   if (after === null || after === undefined) {
     return { page: await ctx.api.listReferrals({ filter, top }, ctx.call), skip: 0 };
   }
-  const position = decodeCursor(after);
+  const position = ctx.cursors.decode(after);
   if (position === null || !ctx.api.isPageRef(position.p))
     throw badUserInput('`after` is not a referrals cursor.');
   if (position.f !== filterKey(filter)) throw badUserInput('`after` was issued for a different `filter`.');
@@ -74,7 +64,8 @@ async function readPage(
 
 export const referralResolvers: Resolvers = {
   Query: {
-    referral: (_parent, { id }, ctx) => ctx.loaders.referral.load(checkId(id)),
+    referral: async (_parent, { id }, ctx) =>
+      ctx.response.referral(await ctx.loaders.referral.load(checkId(id))),
 
     async referrals(_parent, args, ctx) {
       const first = args.first ?? DEFAULT_PAGE_SIZE;
@@ -84,7 +75,9 @@ export const referralResolvers: Resolvers = {
       const filter = buildFilter(conditions(args.filter));
       const { page, skip } = await readPage(ctx, args.after, filter, first);
       primeReferrals(ctx.loaders, page.items);
-      return toConnection(page, skip, first, filterKey(filter));
+      const connection = toConnection(page, skip, first, filterKey(filter));
+      for (const edge of connection.edges) ctx.response.referral(edge.node);
+      return connection;
     },
   },
 
@@ -103,8 +96,19 @@ export const referralResolvers: Resolvers = {
   Referral: {
     // Entities from the supergraph resolve through the same per-request loader, with the same
     // forwarded Authorization, as referral(id): N representations of one id cost one GET.
-    __resolveReference: (reference, ctx) => ctx.loaders.referral.load(checkId(reference.id)),
+    __resolveReference: async (reference, ctx) =>
+      ctx.response.referral(await ctx.loaders.referral.load(checkId(reference.id))),
     etag: (referral) => referral.eTag,
+  },
+
+  // Cursors are signed only when selected: an HMAC per edge is work most list views never use.
+  ReferralEdge: {
+    cursor: (edge, _args, ctx) => ctx.cursors.encode(edge.position),
+  },
+
+  PageInfo: {
+    startCursor: (info, _args, ctx) => (info.startPosition ? ctx.cursors.encode(info.startPosition) : null),
+    endCursor: (info, _args, ctx) => (info.endPosition ? ctx.cursors.encode(info.endPosition) : null),
   },
 
   CustomerProfile: {

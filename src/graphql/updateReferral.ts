@@ -4,9 +4,11 @@
  * that are not business outcomes (auth, timeouts, 5xx, bad responses) propagate as
  * `UpstreamError`s and become top-level errors in formatError.ts.
  */
+import { checkInputLimits } from '../domain/referral/inputLimits.ts';
 import type { JsonObject, ReferralChanges } from '../domain/referral/merge.ts';
 import { planUpdate } from '../domain/referral/planUpdate.ts';
 import { reconcile } from '../domain/referral/reconcile.ts';
+import { capFieldErrors, type FieldError } from '../domain/referral/validation.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
 import { isUpstreamError, type UpstreamError } from '../upstream/upstreamErrors.ts';
 import type { ReferralStatus, ReferralSubstatus, ResolversTypes } from './__generated__/resolvers-types.ts';
@@ -16,6 +18,7 @@ export type UpdateReferralResult = ResolversTypes['UpdateReferralResult'];
 
 const STALE_MESSAGE =
   'The referral was changed since it was read. Review the current state and apply the change again.';
+const INVALID_MESSAGE = 'The input is not valid; nothing was written.';
 
 export async function updateReferral(
   ctx: GatewayContext,
@@ -23,6 +26,10 @@ export async function updateReferral(
   changes: ReferralChanges,
   etag: string,
 ): Promise<UpdateReferralResult> {
+  // Before any call: an input past the size bounds is refused whatever the referral holds.
+  const oversized = checkInputLimits(changes);
+  if (oversized.length > 0) return validationFailed(INVALID_MESSAGE, oversized);
+
   // Step 1: a fresh read, never a loader hit: the cache may predate a concurrent write.
   const current = await ctx.api.getReferral(id, ctx.call);
   if (current === null) return notFound(id);
@@ -31,13 +38,9 @@ export async function updateReferral(
   const plan = planUpdate(current as unknown as JsonObject, changes, etag);
   switch (plan.kind) {
     case 'stale':
-      return preconditionFailed(current);
+      return preconditionFailed(ctx, current);
     case 'invalid':
-      return {
-        __typename: 'ReferralValidationFailed',
-        message: 'The input is not valid; nothing was written.',
-        fieldErrors: plan.fieldErrors.map((error) => ({ ...error, path: [...error.path] })),
-      };
+      return validationFailed(INVALID_MESSAGE, plan.fieldErrors);
     case 'transitionNotAllowed':
       return {
         __typename: 'ReferralTransitionNotAllowed',
@@ -57,16 +60,19 @@ export async function updateReferral(
   try {
     const updated = await ctx.api.replaceReferral(id, plan.body, etag, ctx.call);
     remember(ctx, updated);
-    return { __typename: 'UpdateReferralSuccess', referral: updated };
+    return { __typename: 'UpdateReferralSuccess', referral: ctx.response.referral(updated) };
   } catch (error) {
     if (!isUpstreamError(error)) throw error;
     switch (error.code) {
-      case 'PRECONDITION_FAILED': {
-        // Someone wrote between our read and our write: show the caller what is there now.
+      // Someone wrote between our read and our write (412), or the Partner API says the write
+      // conflicts with the referral's state (409): either way nothing was written; show the
+      // caller what is there now.
+      case 'PRECONDITION_FAILED':
+      case 'CONFLICT': {
         const fresh = await ctx.api.getReferral(id, ctx.call);
         if (fresh === null) return notFound(id);
         remember(ctx, fresh);
-        return preconditionFailed(fresh);
+        return preconditionFailed(ctx, fresh);
       }
       case 'NOT_FOUND':
         return notFound(id);
@@ -75,13 +81,20 @@ export async function updateReferral(
       case 'UPSTREAM_UNAVAILABLE':
       case 'UPSTREAM_BAD_RESPONSE':
         return settleAmbiguousWrite(ctx, id, plan.body, etag, error);
+      // The Partner API refused the content: definite, nothing was written (a 4xx is an answer,
+      // so there is no doubt to settle). Its message is documented as non-localized text for
+      // callers (§8).
       case 'BAD_REQUEST':
-        return {
-          __typename: 'ReferralValidationFailed',
-          // The Partner API's message is documented as non-localized text for callers (§8).
-          message: error.upstreamMessage ?? 'The Partner API rejected the change; nothing was written.',
-          fieldErrors: [],
-        };
+      case 'UNPROCESSABLE':
+        return validationFailed(
+          error.upstreamMessage ?? 'The Partner API rejected the change; nothing was written.',
+          [],
+        );
+      case 'CONTENT_TOO_LARGE':
+        return validationFailed(
+          error.upstreamMessage ?? 'The Partner API refused the referral as too large; nothing was written.',
+          [],
+        );
       default:
         throw error;
     }
@@ -115,9 +128,9 @@ async function settleAmbiguousWrite(
         { code: failure.code },
         'write landed although its answer was lost; reconciled as success',
       );
-      return { __typename: 'UpdateReferralSuccess', referral: now };
+      return { __typename: 'UpdateReferralSuccess', referral: ctx.response.referral(now) };
     case 'changedByOthers':
-      return preconditionFailed(now);
+      return preconditionFailed(ctx, now);
     case 'notApplied':
       throw failure;
   }
@@ -128,12 +141,22 @@ function remember(ctx: GatewayContext, referral: WireReferral): void {
   ctx.loaders.referral.clear(referral.id).prime(referral.id, referral);
 }
 
-function preconditionFailed(current: WireReferral): UpdateReferralResult {
+function preconditionFailed(ctx: GatewayContext, current: WireReferral): UpdateReferralResult {
   return {
     __typename: 'ReferralPreconditionFailed',
     message: STALE_MESSAGE,
     currentEtag: current.eTag,
-    currentReferral: current,
+    currentReferral: ctx.response.referral(current),
+  };
+}
+
+function validationFailed(message: string, errors: readonly FieldError[]): UpdateReferralResult {
+  const { listed, omitted } = capFieldErrors(errors);
+  return {
+    __typename: 'ReferralValidationFailed',
+    message,
+    fieldErrors: listed.map((error) => ({ ...error, path: [...error.path] })),
+    omittedFieldErrors: omitted,
   };
 }
 

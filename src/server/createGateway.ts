@@ -3,6 +3,7 @@
  * listens. Takes its configuration as an argument (tests start as many as they like on port 0)
  * and hands back a `stop()` that drains in-flight requests before closing the upstream pool.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -14,6 +15,7 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from '../config/config.ts';
+import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
 import { formatError } from '../graphql/formatError.ts';
 import type { Logger } from '../log/logger.ts';
@@ -24,6 +26,8 @@ import { EXAMPLE_OPERATION } from './exampleOperation.ts';
 import { createHttpHandler, GRAPHQL_PATH } from './httpHandler.ts';
 import { createJitExecutor, staticSchemaGateway } from './jitExecutor.ts';
 import { loggingPlugin } from './loggingPlugin.ts';
+import { DEFAULT_REQUEST_BUDGETS } from './requestBudgets.ts';
+import { boundedStringify, responseLimitsPlugin } from './responseLimits.ts';
 import { securityRules } from './securityRules.ts';
 
 export interface GatewayOptions {
@@ -57,9 +61,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   let ready = false;
-  const httpServer = createServer();
+  const httpServer = createServer({
+    // Slow clients: the headers must arrive within headersTimeout and the whole request within
+    // the request deadline (the handler's own timer also covers the body); Node checks these
+    // every connectionsCheckingInterval (30 s by default, far coarser than the deadline).
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: Math.min(config.http.headersTimeoutMs, config.requestTimeoutMs),
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
+  });
+  httpServer.maxConnections = config.http.maxConnections;
   // Operation limits, checked before execution (see securityRules.ts).
-  const security = securityRules({ limits: config.operationLimits, production: config.production });
+  const security = securityRules({
+    limits: config.operationLimits,
+    production: config.production,
+    maxUpstreamCalls: config.budgets.maxUpstreamCalls,
+  });
   const apollo = new ApolloServer<GatewayContext>({
     ...(config.executor.kind === 'jit'
       ? { gateway: staticSchemaGateway(schema, createJitExecutor(schema, config.executor)) }
@@ -76,8 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // main.ts owns SIGTERM/SIGINT (it also closes the upstream pool and the emulator); Apollo's
     // own handlers would race it for the same stop().
     stopOnTerminationSignals: false,
-    // Apollo's default appends a newline, which copies the whole answer once more.
-    stringifyResult: (value) => JSON.stringify(value),
+    stringifyResult: boundedStringify(config.budgets.maxResponseBytes),
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -96,14 +112,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           }),
       loggingPlugin(),
       ...security.plugins,
+      responseLimitsPlugin({
+        maxResponseBytes: config.budgets.maxResponseBytes,
+        maxErrors: DEFAULT_REQUEST_BUDGETS.maxErrors,
+      }),
     ],
   });
   await apollo.start();
 
-  const contextDeps = { api, logger };
+  const contextDeps = {
+    api,
+    logger,
+    budgets: config.budgets,
+    // Unset: a key of this process only (CURSOR_SECRET shares one between replicas).
+    cursors: createCursorCodec(
+      config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret),
+    ),
+  };
   const handle = createHttpHandler({
     apollo,
-    createContext: async (headers, lifetime) => createContext(contextDeps, headers, lifetime),
+    createContext: async (headers, lifetime, requestId) =>
+      createContext(contextDeps, headers, lifetime, requestId),
     maxRequestBytes: config.maxRequestBytes,
     requestTimeoutMs: config.requestTimeoutMs,
     isReady: () => ready,

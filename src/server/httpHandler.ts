@@ -1,9 +1,12 @@
 /**
  * A minimal node:http integration for Apollo Server 5 (which ships none besides its standalone
  * server): `/graphql` goes to Apollo, `/health` answers readiness, anything else is 404. It owns
- * the request body limit (413 before Apollo sees a byte too many) and cancels upstream calls when
- * the client goes away.
+ * the request body limit (413 before Apollo sees a byte too many), the request deadline (which
+ * starts before the body is read, so a client trickling its body is cut off: 408), and cancels
+ * upstream calls when the client goes away. Every answer carries `x-request-id`, and every 500
+ * is logged under that id.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
@@ -14,7 +17,11 @@ import { applyCors, type CorsPolicy } from './cors.ts';
 
 export interface HttpHandlerOptions {
   readonly apollo: ApolloServer<GatewayContext>;
-  readonly createContext: (headers: HeaderMap, lifetime: RequestLifetime) => Promise<GatewayContext>;
+  readonly createContext: (
+    headers: HeaderMap,
+    lifetime: RequestLifetime,
+    requestId: string,
+  ) => Promise<GatewayContext>;
   readonly maxRequestBytes: number;
   /** Deadline of one GraphQL request, upstream calls included. */
   readonly requestTimeoutMs: number;
@@ -28,12 +35,21 @@ export const GRAPHQL_PATH = '/graphql';
 export const HEALTH_PATH = '/health';
 
 class BodyTooLarge extends Error {}
+class BodyAborted extends Error {}
 
 export function createHttpHandler(options: HttpHandlerOptions) {
   const { apollo, logger } = options;
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Upstream work stops when the client disconnects before we answer, or at the deadline,
+    // which runs from the first byte: reading the body is part of the request. One plain
+    // timer, cleared once answered: AbortSignal.timeout() would keep its signal and everything
+    // listening to it alive for the whole timeout (measured: ~0.8 KB per request held 15 s).
+    const abort = new AbortController();
+    let deadline: NodeJS.Timeout | undefined;
     try {
       if (url.pathname === HEALTH_PATH) {
         const ready = options.isReady();
@@ -43,6 +59,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         return sendJson(res, 404, { error: 'Not found. GraphQL is served at /graphql.' });
       if (applyCors(options.cors, req, res)) return;
 
+      res.on('close', () => {
+        if (!res.writableFinished) abort.abort();
+      });
+      deadline = setTimeout(() => abort.abort(deadlineReason()), options.requestTimeoutMs);
+      const lifetime = { signal: abort.signal, deadlineAt: Date.now() + options.requestTimeoutMs };
+
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -50,7 +72,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
 
       let raw: string;
       try {
-        raw = await readBody(req, options.maxRequestBytes);
+        raw = await readBody(req, options.maxRequestBytes, abort.signal);
       } catch (error) {
         if (error instanceof BodyTooLarge) {
           res.setHeader('connection', 'close');
@@ -60,6 +82,22 @@ export function createHttpHandler(options: HttpHandlerOptions) {
             `Request body is larger than ${options.maxRequestBytes} bytes.`,
             'BAD_REQUEST',
           );
+        }
+        if (
+          error instanceof BodyAborted &&
+          (abort.signal.reason as Error | undefined)?.name === 'TimeoutError'
+        ) {
+          // The deadline passed while the client was still sending: answer and hang up, so a
+          // slow client holds nothing past its deadline (RFC 9110 §15.5.9).
+          logger.info({ requestId }, 'request body not received before the deadline; closing');
+          res.setHeader('connection', 'close');
+          res.once('finish', () => req.socket.destroy());
+          sendGraphQLError(res, 408, 'The request body did not arrive in time.', 'REQUEST_TIMEOUT');
+          return;
+        }
+        if (error instanceof BodyAborted) {
+          logger.info({ requestId }, 'client closed the connection before the body ended');
+          return;
         }
         throw error;
       }
@@ -72,36 +110,31 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         }
       }
 
-      // Upstream work stops when the client disconnects before we answer, or at the deadline.
-      // One plain timer, cleared once answered: AbortSignal.timeout() would keep its signal and
-      // everything listening to it alive for the whole timeout (measured: ~0.8 KB per request
-      // held 15 s, which made the young generation's collections slower).
-      const abort = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) abort.abort();
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => options.createContext(headers, lifetime, requestId),
       });
-      const deadline = setTimeout(() => abort.abort(deadlineReason()), options.requestTimeoutMs);
-      const lifetime = { signal: abort.signal, deadlineAt: Date.now() + options.requestTimeoutMs };
-      try {
-        const response = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-          context: () => options.createContext(headers, lifetime),
-        });
-        for (const [name, value] of response.headers) res.setHeader(name, value);
-        res.statusCode = response.status ?? 200;
-        if (response.body.kind === 'complete') {
-          res.end(response.body.string);
-          return;
-        }
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      } finally {
-        clearTimeout(deadline);
+      for (const [name, value] of response.headers) res.setHeader(name, value);
+      res.statusCode = response.status ?? 200;
+      // RFC 9110 §15.5.2: a 401 names the authentication scheme the client should use.
+      if (res.statusCode === 401) res.setHeader('www-authenticate', 'Bearer');
+      if (res.statusCode >= 500) {
+        // Apollo answered 500 for something it could not handle; what it was is logged by the
+        // logging plugin (unexpectedErrorProcessingRequest) under this request id.
+        logger.error({ requestId, status: res.statusCode }, 'answered with a server error');
       }
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
     } catch (error) {
-      logger.error({ err: error }, 'HTTP handler failed');
+      logger.error({ err: error, requestId }, 'HTTP handler failed');
       if (!res.headersSent) sendGraphQLError(res, 500, INTERNAL_ERROR_MESSAGE, 'INTERNAL_SERVER_ERROR');
       else res.destroy();
+    } finally {
+      clearTimeout(deadline);
     }
   };
 }
@@ -117,13 +150,17 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 /**
- * The whole body as text, refused past `maxBytes` as soon as that many have arrived. Plain
- * 'data'/'end' listeners: a stream's async iterator costs about 1% of CPU per small request.
+ * The whole body as text, refused past `maxBytes` as soon as that many have arrived, and
+ * abandoned when `signal` aborts (the deadline, or the client went away). Plain 'data'/'end'
+ * listeners: a stream's async iterator costs about 1% of CPU per small request.
  */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+function readBody(req: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new BodyAborted('the request body did not end'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.once('end', () => signal.removeEventListener('abort', onAbort));
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -141,9 +178,9 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
     req.once('end', () => {
       if (size <= maxBytes) resolve(Buffer.concat(chunks, size).toString('utf8'));
     });
-    req.once('error', reject);
+    req.once('error', () => reject(new BodyAborted('the request stream failed')));
     req.once('close', () => {
-      if (!req.complete) reject(new Error('the client closed the connection before the body ended'));
+      if (!req.complete) reject(new BodyAborted('the client closed the connection before the body ended'));
     });
   });
 }

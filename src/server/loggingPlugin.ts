@@ -6,12 +6,28 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../graphql/context.ts';
 import { isMasked } from '../graphql/formatError.ts';
 import { isUpstreamError } from '../upstream/upstreamErrors.ts';
 
+/** An error Apollo answers with a 4xx (a refused request): the client's to fix, not ours. */
+function isClientError(error: GraphQLError): boolean {
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+/** Upstream codes decided before any call: what the client sent, not a Partner API failure. */
+const NOT_SENT: ReadonlySet<string> = new Set(['NO_CREDENTIALS', 'CALL_BUDGET_EXCEEDED']);
+
 export function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
+    // Apollo answers 500 without telling anyone why: say it here, with the request id.
+    async unexpectedErrorProcessingRequest({ requestContext, error }) {
+      const logger = (requestContext.contextValue as GatewayContext | undefined)?.logger;
+      if (logger) logger.error({ err: error }, 'request failed inside Apollo Server');
+      else requestContext.logger.error(`request failed inside Apollo Server: ${String(error)}`);
+    },
     async requestDidStart() {
       const startedAt = performance.now();
       let errorCount = 0;
@@ -33,7 +49,9 @@ export function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
           }
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (isUpstreamError(original)) {
+            if (isUpstreamError(original) && NOT_SENT.has(original.code)) {
+              contextValue.logger.info({ code: original.code, operationName }, 'upstream call not made');
+            } else if (isUpstreamError(original)) {
               contextValue.logger.warn(
                 {
                   code: original.code,
@@ -43,6 +61,8 @@ export function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
                 },
                 'upstream call failed',
               );
+            } else if (isClientError(error)) {
+              contextValue.logger.info({ code: error.extensions.code, operationName }, 'request refused');
             } else if (isMasked(error)) {
               contextValue.logger.error(
                 { err: original, operationName, path: error.path },

@@ -1,38 +1,22 @@
 /**
- * Checks of a request's inputs that validation cannot make (it does not see variables), run after
- * the operation is resolved and before execution, so malformed input is a 400 with a stable code
- * instead of a failure inside a resolver (INTERNAL_SERVER_ERROR).
+ * Checks of a request that validation cannot make (it does not see variables), run after the
+ * operation is resolved and before execution, so malformed or over-budget input is refused with
+ * a stable code instead of failing, or costing Partner API calls, inside a resolver.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  type FieldNode,
+  type DocumentNode,
   type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLSchema,
   isObjectType,
   isUnionType,
   Kind,
-  type SelectionSetNode,
-  valueFromASTUntyped,
+  type OperationDefinitionNode,
 } from 'graphql';
-
-/** Root fields of an operation, through inline fragments and fragment spreads (each once). */
-function* rootFields(
-  selectionSet: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  seen: Set<string>,
-): Generator<FieldNode> {
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) yield selection;
-    else if (selection.kind === Kind.INLINE_FRAGMENT)
-      yield* rootFields(selection.selectionSet, fragments, seen);
-    else if (!seen.has(selection.name.value)) {
-      seen.add(selection.name.value);
-      const fragment = fragments.get(selection.name.value);
-      if (fragment) yield* rootFields(fragment.selectionSet, fragments, seen);
-    }
-  }
-}
+import { NO_CREDENTIALS_MESSAGE } from '../graphql/errorMapping.ts';
+import { isBearerAuthorization } from '../upstream/bearer.ts';
+import { operationDemand } from './operationDemand.ts';
 
 /** Entity type name → its `@key` fields (simple field lists, as schema/ declares them). */
 function entityKeys(schema: GraphQLSchema): ReadonlyMap<string, readonly string[]> {
@@ -54,12 +38,35 @@ function badRepresentation(): GraphQLError {
   );
 }
 
+export interface RequestGuardOptions {
+  /** `_entities` representations per request, across every `_entities` field. */
+  readonly maxRepresentations: number;
+  /** Partner API calls per request (requestBudgets.ts). */
+  readonly maxUpstreamCalls: number;
+  /** Prices an operation with its variables; `undefined` when it is within the cost limit. */
+  readonly priceWithVariables: (request: PricingRequest) => GraphQLError | undefined;
+}
+
+export interface PricingRequest {
+  readonly schema: GraphQLSchema;
+  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode;
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
 /**
- * `_entities(representations:)` is typed `[_Any!]!`: any JSON passes coercion, and
- * @apollo/subgraph fails inside execution on a representation that is not an object, names no
- * entity type, or lacks its key. This refuses such a request before execution.
+ * Refuses, before execution, a request that cannot run within its budgets once its variables
+ * are known (validation never sees variables, and routers turn literals into variables):
+ *
+ * - `_entities(representations:)` is typed `[_Any!]!`: any JSON passes coercion, and
+ *   @apollo/subgraph fails inside execution on a representation that is not an object, names no
+ *   entity type, or lacks its key; and their number is capped across every `_entities` field, so
+ *   aliases do not multiply it;
+ * - a request certain to need more Partner API calls than its budget (operationDemand.ts);
+ * - a request that needs the Partner API but carries no bearer token: 401, no call (bearer.ts);
+ * - a request over the cost limit once `first: $n` is priced at `n` (queryCost.ts).
  */
-export function entityRepresentationsGuard(maxRepresentations: number): ApolloServerPlugin {
+export function requestGuard(options: RequestGuardOptions): ApolloServerPlugin {
   let keysFor: { schema: GraphQLSchema; keys: ReadonlyMap<string, readonly string[]> } | undefined;
   return {
     async requestDidStart() {
@@ -68,43 +75,61 @@ export function entityRepresentationsGuard(maxRepresentations: number): ApolloSe
           // No operation (e.g. an unknown operationName): execution refuses it without resolvers.
           if (!operation) return;
           if (keysFor?.schema !== schema) keysFor = { schema, keys: entityKeys(schema) };
-          const { keys } = keysFor;
-          const fragments = new Map(
-            document.definitions
-              .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-              .map((d) => [d.name.value, d]),
-          );
-          for (const field of rootFields(operation.selectionSet, fragments, new Set())) {
-            if (field.name.value !== '_entities') continue;
-            const argument = field.arguments?.find((a) => a.name.value === 'representations');
-            if (!argument) continue;
-            const value: unknown = valueFromASTUntyped(argument.value, request.variables ?? {});
-            // A single value coerces to a one-item list; null and missing are coercion's to refuse.
-            const items = Array.isArray(value) ? value : [value];
-            if (items.length > maxRepresentations) {
-              throw new GraphQLError(
-                `At most ${maxRepresentations} \`_entities\` representations are accepted per request.`,
-                {
-                  extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-                },
-              );
-            }
-            for (const item of items) {
-              if (item === null || item === undefined) continue;
-              if (typeof item !== 'object' || Array.isArray(item)) throw badRepresentation();
-              const { __typename: typename, ...rest } = item as Record<string, unknown>;
-              const key = typeof typename === 'string' ? keys.get(typename) : undefined;
-              if (!key || !isObjectType(schema.getType(typename as string))) throw badRepresentation();
-              for (const name of key) {
-                const part = rest[name];
-                if (typeof part !== 'string' && typeof part !== 'number') throw badRepresentation();
-              }
-            }
+          const variables = request.variables ?? {};
+          const demand = operationDemand(operation, fragmentsOf(document), variables);
+
+          if (demand.representations.length > options.maxRepresentations) {
+            throw new GraphQLError(
+              `At most ${options.maxRepresentations} \`_entities\` representations are accepted per request.`,
+              { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
+            );
           }
+          for (const item of demand.representations) checkRepresentation(item, schema, keysFor.keys);
+
+          if (demand.needsUpstream && !isBearerAuthorization(request.http?.headers.get('authorization'))) {
+            throw new GraphQLError(NO_CREDENTIALS_MESSAGE, {
+              // httpHandler.ts adds the `WWW-Authenticate` header every 401 needs.
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            });
+          }
+
+          if (demand.upstreamCallsAtLeast > options.maxUpstreamCalls) {
+            throw new GraphQLError(
+              `This request needs at least ${demand.upstreamCallsAtLeast} Partner API calls; one request may make at most ${options.maxUpstreamCalls}. Split it into smaller requests.`,
+              { extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED', http: { status: 400 } } },
+            );
+          }
+
+          const overCost = options.priceWithVariables({ schema, document, operation, variables });
+          if (overCost) throw overCost;
         },
       };
     },
   };
+}
+
+function fragmentsOf(document: DocumentNode): ReadonlyMap<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
+function checkRepresentation(
+  item: unknown,
+  schema: GraphQLSchema,
+  keys: ReadonlyMap<string, readonly string[]>,
+): void {
+  if (item === null || item === undefined) return;
+  if (typeof item !== 'object' || Array.isArray(item)) throw badRepresentation();
+  const { __typename: typename, ...rest } = item as Record<string, unknown>;
+  const key = typeof typename === 'string' ? keys.get(typename) : undefined;
+  if (!key || !isObjectType(schema.getType(typename as string))) throw badRepresentation();
+  for (const name of key) {
+    const part = rest[name];
+    if (typeof part !== 'string' && typeof part !== 'number') throw badRepresentation();
+  }
 }
 
 /**

@@ -13,7 +13,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
-import { entityRepresentationsGuard, requestErrorCodePlugin } from './requestGuards.ts';
+import { DEFAULT_PAGE_SIZE } from '../graphql/referralResolvers.ts';
+import { createCostPricer } from './queryCost.ts';
+import { requestErrorCodePlugin, requestGuard } from './requestGuards.ts';
 
 export interface OperationLimits {
   /** Deepest nesting of an operation; each fragment level counts; `__schema` is exempt. */
@@ -32,8 +34,9 @@ export interface OperationLimits {
    */
   readonly maxCost: number;
   /**
-   * `_entities` representations per request. Each distinct id costs one upstream GET, and
-   * variables escape every check above, so this bounds what one request can make us fetch.
+   * `_entities` representations per request, counted across every `_entities` field (aliases do
+   * not multiply it). Each distinct id costs one upstream GET and each representation one copy
+   * in the answer.
    */
   readonly maxEntityRepresentations: number;
 }
@@ -49,13 +52,17 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({
   maxDepth: 12,
   // Ten aliased `referral(id:)` lookups are a real client pattern (a list view's detail fetch).
   maxAliases: 15,
-  // The largest benign operation (ten aliased lookups of every field) is 330 tokens.
-  maxTokens: 2000,
+  // Priced as a router sends it, not as a browser does: Hive Gateway gives each root field its
+  // own renamed copy of every fragment, so ten aliased lookups of every field are 330 tokens
+  // from the client and 1,626 at this subgraph, and fifteen (the alias limit) 2,436. 5,000 is
+  // twice that; validating 8,000 tokens of duplicated fields measured under 50 ms.
+  maxTokens: 5000,
   // Real operations use a handful of @include/@skip; 20 leaves room for generated clients.
   maxDirectives: 20,
   // One full 100-item page of every field (at most 93,922) fits; two do not.
   maxCost: 120_000,
-  // A router resolving one 100-item page of entities sends 100; 500 leaves room for batching.
+  // A router resolving one 100-item page of entities sends 100; 500 leaves room for routers that
+  // batch several entity fetches into one request.
   maxEntityRepresentations: 500,
 });
 
@@ -70,6 +77,8 @@ export const MAX_INTROSPECTION_DEPTH = 24;
 
 export interface SecurityRulesOptions {
   readonly limits: OperationLimits;
+  /** Partner API calls one request may make (requestBudgets.ts). */
+  readonly maxUpstreamCalls: number;
   /** Production hides schema details (field suggestions) from error messages. */
   readonly production: boolean;
 }
@@ -129,6 +138,16 @@ function hideSuggestionsPlugin(): ApolloServerPlugin {
   };
 }
 
+/**
+ * Armor's cost weights (objectCost 2, scalarCost 1, depthCostFactor 1.5) as they are; only the
+ * budget is ours. Introspection is bounded by depth, not cost. Fragments are flattened for cost:
+ * a spread adds nothing to the work or the response, and Apollo Client's colocated fragments
+ * (or a router's renamed copy of every fragment per field) would otherwise multiply a
+ * selection's price by 1.5 per fragment level. (Depth does count fragment levels: nesting them
+ * is the cheap way to write a deep document.)
+ */
+const COST_WEIGHTS = { flattenFragments: true, ignoreIntrospection: true, exposeLimits: true } as const;
+
 export function securityRules(options: SecurityRulesOptions): SecurityRules {
   const { limits, production } = options;
   const armor = new ApolloArmor({
@@ -142,18 +161,9 @@ export function securityRules(options: SecurityRulesOptions): SecurityRules {
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: true },
     maxAliases: { n: limits.maxAliases, exposeLimits: true },
     maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
-    // Armor's cost weights (objectCost 2, scalarCost 1, depthCostFactor 1.5) as they are; only
-    // the budget is ours. Introspection is bounded by depth, not cost.
-    // Fragments are flattened for cost: a spread adds nothing to the work or the response, and
-    // Apollo Client's colocated fragments would otherwise multiply a selection's price by 1.5
-    // per fragment level. (Depth does count fragment levels: nesting them is the cheap way to
-    // write a deep document.)
-    costLimit: {
-      maxCost: limits.maxCost,
-      flattenFragments: true,
-      ignoreIntrospection: true,
-      exposeLimits: true,
-    },
+    // Literal page sizes are priced here, once per document; sizes from variables and defaults
+    // before execution (queryCost.ts).
+    costLimit: { maxCost: limits.maxCost, ...COST_WEIGHTS },
   });
   const protection = armor.protect();
   // Armor's typings name @apollo/server's CommonJS declarations, ours its ESM ones: the same
@@ -164,7 +174,16 @@ export function securityRules(options: SecurityRulesOptions): SecurityRules {
     plugins: [
       ...(production ? [hideSuggestionsPlugin()] : []),
       ...armorPlugins,
-      entityRepresentationsGuard(options.limits.maxEntityRepresentations),
+      requestGuard({
+        maxRepresentations: limits.maxEntityRepresentations,
+        maxUpstreamCalls: options.maxUpstreamCalls,
+        priceWithVariables: createCostPricer({
+          maxCost: limits.maxCost,
+          defaultPageSize: DEFAULT_PAGE_SIZE,
+          pagedFields: new Set(['referrals']),
+          rule: COST_WEIGHTS,
+        }),
+      }),
       requestErrorCodePlugin(),
     ],
     validationRules: [

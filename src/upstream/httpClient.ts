@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher, request } from 'undici';
+import { isBearerAuthorization } from './bearer.ts';
+import type { UpstreamCallBudget } from './callBudget.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy, retryDelayMs } from './retryPolicy.ts';
 import { UpstreamError, type UpstreamErrorCode } from './upstreamErrors.ts';
 
@@ -46,6 +48,8 @@ export interface CallContext {
   readonly signal?: AbortSignal | undefined;
   /** When that deadline passes (epoch ms): retries and waits must fit before it. */
   readonly deadlineAt?: number | undefined;
+  /** The GraphQL request's upstream calls: every attempt, retries included, spends one. */
+  readonly budget?: UpstreamCallBudget | undefined;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
@@ -63,6 +67,8 @@ export interface UpstreamResponse {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Parsed JSON; `undefined` for an empty 204. */
   readonly json: unknown;
+  /** Length of the JSON text (UTF-16 code units, ≈ bytes for the Partner API's mostly ASCII). */
+  readonly length: number;
 }
 
 /** The Partner API transport: pooled connections plus the retry policy and its budget. */
@@ -81,6 +87,16 @@ export function createUpstreamClient(
   const budget = new RetryBudget(retry.budget);
   return {
     async send(req) {
+      // Decided before anything is sent: no credentials, or no calls left, means no call.
+      if (!isBearerAuthorization(req.call.authorization)) {
+        throw new UpstreamError('NO_CREDENTIALS', `${req.method} not sent: no bearer token`);
+      }
+      if (req.call.budget !== undefined && !req.call.budget.tryTake()) {
+        throw new UpstreamError(
+          'CALL_BUDGET_EXCEEDED',
+          `${req.method} not sent: the request used its ${req.call.budget.limit} upstream calls`,
+        );
+      }
       budget.recordRequest();
       for (let attempt = 0; ; attempt += 1) {
         try {
@@ -100,7 +116,9 @@ export function createUpstreamClient(
             attempt,
             remainingMs,
           );
+          // A retry is one more call: without room in the request's budget the failure stands.
           if (wait === undefined || req.call.signal?.aborted || !budget.tryRetry()) throw error;
+          if (req.call.budget !== undefined && !req.call.budget.tryTake()) throw error;
           try {
             await sleep(wait, undefined, { signal: req.call.signal });
           } catch {
@@ -148,7 +166,7 @@ export async function sendUpstream(dispatcher: Dispatcher, req: UpstreamRequest)
     }
     if (res.statusCode === 204) {
       await res.body.dump();
-      return { status: res.statusCode, headers: res.headers, json: undefined };
+      return { status: res.statusCode, headers: res.headers, json: undefined, length: 0 };
     }
     if (!isJsonContentType(res.headers['content-type'])) {
       await res.body.dump();
@@ -161,7 +179,12 @@ export async function sendUpstream(dispatcher: Dispatcher, req: UpstreamRequest)
       );
     }
     const text = await res.body.text();
-    return { status: res.statusCode, headers: res.headers, json: parseJson(req, res.statusCode, text) };
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      json: parseJson(req, res.statusCode, text),
+      length: text.length,
+    };
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     throw transportError(req, error);
@@ -217,10 +240,16 @@ const STATUS_CODES: Readonly<Record<number, UpstreamErrorCode>> = {
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  409: 'CONFLICT',
   412: 'PRECONDITION_FAILED',
+  413: 'CONTENT_TOO_LARGE',
+  422: 'UNPROCESSABLE',
   428: 'PRECONDITION_REQUIRED',
   429: 'RATE_LIMITED',
 };
+
+/** Statuses whose `error.message` explains a refused write to the caller (§8). */
+const MESSAGE_STATUSES: ReadonlySet<number> = new Set([400, 409, 413, 422]);
 
 function statusError(
   req: UpstreamRequest,
@@ -233,7 +262,7 @@ function statusError(
   return new UpstreamError(code, `${req.method} answered ${status}${body.code ? ` (${body.code})` : ''}`, {
     status,
     upstreamCode: body.code,
-    upstreamMessage: status === 400 ? body.message : undefined,
+    upstreamMessage: MESSAGE_STATUSES.has(status) ? body.message : undefined,
     retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(headers['retry-after']) : undefined,
   });
 }

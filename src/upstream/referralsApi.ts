@@ -12,6 +12,18 @@ import { type Check, compileCheck } from './wireCheck.ts';
 const isWireReferral = compileCheck(wireReferralSchema);
 const isWireReferralPage = compileCheck(wireReferralPageSchema);
 
+/**
+ * How large each referral was on the wire, so the GraphQL layer can bound the answer it builds
+ * from them (a referral served N times costs N times its size) without serializing anything.
+ * Held weakly: the entry goes with the referral.
+ */
+const wireLengths = new WeakMap<object, number>();
+
+/** The JSON length of a referral as it arrived (a page's items share the page's length evenly). */
+export function wireLength(referral: WireReferral): number {
+  return wireLengths.get(referral) ?? 0;
+}
+
 /** The largest page the Partner API serves ("more than 100 items … use @odata.nextLink", §3.1). */
 export const MAX_PAGE_SIZE = 100;
 
@@ -97,6 +109,8 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
     if (!isPageRef(pageRef)) throw new TypeError('Not a referral page reference');
     const res = await client.send({ method: 'GET', url: `${origin}${pageRef}`, call });
     const page = checked(wireReferralPageSchema, isWireReferralPage, res.json, 'list');
+    const each = Math.ceil(res.length / Math.max(1, page.value.length));
+    for (const item of page.value) wireLengths.set(item, each);
     return { items: page.value, pageRef, nextPageRef: nextPageRef(page['@odata.nextLink']) };
   }
 
@@ -111,7 +125,9 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
           url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
           call,
         });
-        return checked(wireReferralSchema, isWireReferral, res.json, 'get');
+        const referral = checked(wireReferralSchema, isWireReferral, res.json, 'get');
+        wireLengths.set(referral, res.length);
+        return referral;
       } catch (error) {
         if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return null;
         throw error;
@@ -126,7 +142,9 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
         body,
         headers: { 'if-match': etag },
       });
-      return checked(wireReferralSchema, isWireReferral, res.json, 'put');
+      const referral = checked(wireReferralSchema, isWireReferral, res.json, 'put');
+      wireLengths.set(referral, res.length);
+      return referral;
     },
 
     listReferrals(query, call) {

@@ -8,12 +8,18 @@ export const UPSTREAM_ERROR_CODES = [
   'UNAUTHENTICATED', // 401
   'FORBIDDEN', // 403
   'NOT_FOUND', // 404
+  'CONFLICT', // 409: the request conflicts with the resource's state (RFC 9110 §15.5.10)
   'PRECONDITION_FAILED', // 412: If-Match did not match (RFC 9110 §13.1.1)
+  'CONTENT_TOO_LARGE', // 413: the request body is larger than the Partner API takes (RFC 9110 §15.5.14)
+  'UNPROCESSABLE', // 422: well-formed but semantically refused content (RFC 9110 §15.5.21)
   'PRECONDITION_REQUIRED', // 428: a write without If-Match (RFC 6585 §3)
   'RATE_LIMITED', // 429
   'UPSTREAM_UNAVAILABLE', // 5xx, refused or reset connections
   'UPSTREAM_TIMEOUT', // connect/headers/body timeout, or the request's deadline passed
   'UPSTREAM_BAD_RESPONSE', // unexpected status, content type, invalid JSON, wrong shape, too large
+  // Not sent at all, decided before any byte left (no call was made):
+  'NO_CREDENTIALS', // the request carries no well-formed bearer token (bearer.ts)
+  'CALL_BUDGET_EXCEEDED', // the GraphQL request has spent its upstream calls (callBudget.ts)
 ] as const;
 
 export type UpstreamErrorCode = (typeof UPSTREAM_ERROR_CODES)[number];
@@ -24,7 +30,7 @@ export interface UpstreamErrorDetails {
   /** The Partner API's `error.code` (e.g. `preconditionFailed`), when its error body had one. */
   readonly upstreamCode?: string | undefined;
   /**
-   * The Partner API's `error.message` for a 400. Documented as non-empty, at most 1024 characters
+   * The Partner API's `error.message` for a 400, 409, 413 or 422. Documented as non-empty, at most 1024 characters
    * and not localized (fact sheet §8); kept so validation failures can explain themselves.
    */
   readonly upstreamMessage?: string | undefined;

@@ -1,28 +1,21 @@
 /**
- * The subgraph inside a real supergraph: composed with @apollo/composition, served by
- * @apollo/gateway in front of our running gateway and the example accounts subgraph.
+ * The subgraph inside a real supergraph: composed with @apollo/composition and served by two
+ * routers in front of our running gateway and the example accounts subgraph, @apollo/gateway and
+ * Hive Gateway (with its default request batching), as test/helpers/routers.ts starts them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { startAccountsSubgraph } from '../../supergraph/accounts/accountsSubgraph.ts';
-import { composeSupergraph } from '../../supergraph/composeSupergraph.ts';
+import { ROUTER_NAMES, type RouterName, type Routers, startRouters } from '../helpers/routers.ts';
 import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
 import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
 
-interface RouterContext {
-  authorization?: string;
-}
-
 let stack: Stack;
 let accounts: Awaited<ReturnType<typeof startAccountsSubgraph>>;
-let router: ApolloServer<RouterContext>;
-let routerUrl: string;
+let routers: Routers;
 let referralIds: string[];
 
 beforeAll(async () => {
@@ -33,48 +26,31 @@ beforeAll(async () => {
     sellerOf: (id) =>
       referralIds.indexOf(id) % 2 === 0 ? { email: 'sam@example.com', name: 'Sam Seller' } : null,
   });
-  const composition = composeSupergraph({ referrals: stack.gateway.url, accounts: accounts.url });
-  if (!composition.ok) throw new Error(composition.errors.join('\n'));
-  const gateway = new ApolloGateway({
-    supergraphSdl: composition.supergraphSdl,
-    buildService: ({ url }) =>
-      new RemoteGraphQLDataSource<RouterContext>({
-        url,
-        willSendRequest({ request, context }) {
-          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-        },
-      }),
-  });
-  router = new ApolloServer<RouterContext>({ gateway });
-  ({ url: routerUrl } = await startStandaloneServer(router, {
-    listen: { port: 0, host: '127.0.0.1' },
-    context: async ({ req }) => ({ authorization: req.headers.authorization }),
-  }));
+  routers = await startRouters(stack, accounts);
 });
 afterAll(async () => {
-  await router.stop();
-  await accounts.stop();
-  await stack.close();
+  await routers?.stop();
+  await accounts?.stop();
+  await stack?.close();
 });
 beforeEach(() => stack.emulator.clearRequests());
 
-async function viaRouter(
-  query: string,
-  variables?: Record<string, unknown>,
-  authorization = 'Bearer supergraph-user',
-) {
-  const res = await fetch(routerUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as {
-    data?: Record<string, unknown>;
-    errors?: { message: string; extensions?: { code?: string } }[];
-  };
-}
+/** The benign corpus's list-view detail fetch: ten aliased `referral(id:)` lookups of every field. */
+const TEN_ALIASED_LOOKUPS = readFileSync(
+  new URL('../security/benign/08-ten-aliased-lookups.graphql', import.meta.url),
+  'utf8',
+);
 
-describe('through a composed supergraph', () => {
+describe.each(ROUTER_NAMES)('through a composed supergraph (%s)', (name: RouterName) => {
+  /** Posts as a signed-in user unless `headers` says otherwise (`authorization: undefined` sends none). */
+  async function viaRouter(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string | undefined> = { authorization: 'Bearer supergraph-user' },
+  ) {
+    return (await routers[name].post({ query, variables }, headers)).body;
+  }
+
   test('a query spanning both subgraphs returns joined data, with the caller’s token at the Partner API', async () => {
     const result = await viaRouter(`{
       account(id: "acc-1") { name openReferrals { id name status assignedSeller { name } } }
@@ -95,6 +71,25 @@ describe('through a composed supergraph', () => {
     expect(stack.emulator.requests.length).toBeGreaterThan(0);
     for (const call of stack.emulator.requests)
       expect(call.headers.authorization).toBe('Bearer supergraph-user');
+  });
+
+  test('without the caller’s Authorization the client sees UNAUTHENTICATED and the Partner API no call', async () => {
+    const result = await viaRouter(`{ referral(id: "${referralIds[0]}") { id name } }`, undefined, {
+      authorization: undefined,
+    });
+    expect(result.data?.referral ?? null).toBeNull();
+    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(stack.emulator.requests).toHaveLength(0);
+  });
+
+  test('ten aliased full-detail lookups (the benign corpus’s list view) pass the subgraph’s limits', async () => {
+    const ids = referralIds.slice(0, 10);
+    const result = await viaRouter(
+      TEN_ALIASED_LOOKUPS,
+      Object.fromEntries(ids.map((id, k) => [`id${k}`, id])),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(ids.map((_, k) => (result.data?.[`r${k}`] as { id: string } | null)?.id)).toEqual(ids);
   });
 
   test('updateReferral answers each union member by __typename', async () => {
@@ -142,14 +137,16 @@ describe('the subgraph protocol', () => {
     expect(new Set(gets.map((r) => r.path)).size).toBe(gets.length);
   });
 
-  test('_entities uses the caller’s Authorization, like referral(id)', async () => {
+  test('_entities uses the caller’s Authorization, like referral(id), and without one makes no call', async () => {
     const res = await stack.gql(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Referral { id } } }',
       { r: [{ __typename: 'Referral', id: referralIds[0] }] },
       { authorization: undefined },
     );
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
     expect(res.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(stack.emulator.requests[0]?.headers.authorization).toBeUndefined();
+    expect(stack.emulator.requests).toHaveLength(0);
     const ok = await stack.gql(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Referral { id } } }',
       {
@@ -157,7 +154,8 @@ describe('the subgraph protocol', () => {
       },
     );
     expect(ok.body.errors).toBeUndefined();
-    expect(stack.emulator.requests[1]?.headers.authorization).toBe(TEST_TOKEN);
+    expect(stack.emulator.requests).toHaveLength(1);
+    expect(stack.emulator.requests[0]?.headers.authorization).toBe(TEST_TOKEN);
   });
 
   test('_service { sdl } declares Referral an entity keyed by id and links Federation 2', async () => {

@@ -24,6 +24,8 @@ async function gateway(executor: string): Promise<Gateway> {
     PARTNER_API_URL: emulator.url,
     GRAPHQL_EXECUTOR: executor,
     UPSTREAM_HEADERS_TIMEOUT_MS: '300',
+    // Both sign cursors with one key, as replicas do, so their answers can be compared byte for byte.
+    CURSOR_SECRET: 'the jit and graphql-js gateways share this key',
   });
   return startGateway({ config, partnerApiUrl: emulator.url, logger: createLogger('silent') });
 }

@@ -21,6 +21,10 @@ const REJECTION_CODES = new Set([
   'BAD_REQUEST',
   'BAD_USER_INPUT',
   'OPERATION_RESOLUTION_FAILURE',
+  // A request certain to need more Partner API calls than one request may make.
+  'UPSTREAM_BUDGET_EXCEEDED',
+  // The last entry of a refusal whose error list was cut.
+  'TOO_MANY_ERRORS',
 ]);
 
 interface Answer {

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { decodeCursor, encodeCursor, filterKey, toConnection } from '../../src/graphql/connection.ts';
+import { createCursorCodec, filterKey, toConnection } from '../../src/graphql/connection.ts';
 import type { ReferralPage } from '../../src/upstream/referralsApi.ts';
 import type { WireReferral } from '../../src/upstream/referralWire.ts';
 
@@ -11,24 +12,55 @@ const page = (ids: string[], next: string | null): ReferralPage => ({
   nextPageRef: next,
 });
 
+const codec = createCursorCodec(randomBytes(32));
+const unsigned = (json: string) => `r2:${Buffer.from(json).toString('base64url')}`;
+
 describe('cursors', () => {
   test('round-trip any position', () => {
     fc.assert(
-      fc.property(fc.string(), fc.nat(), fc.string(), (p, s, f) => {
-        expect(decodeCursor(encodeCursor({ p, s, f }))).toEqual({ p, s, f });
+      fc.property(fc.string({ maxLength: 500 }), fc.nat(), fc.string(), (p, s, f) => {
+        expect(codec.decode(codec.encode({ p, s, f }))).toEqual({ p, s, f });
       }),
     );
   });
 
   test.each([
     '',
-    'r1:',
-    'r1:!!!',
+    'r2:',
+    'r2:!!!',
     'x1:e30',
-    `r1:${Buffer.from('{"p":1,"s":0,"f":""}').toString('base64url')}`,
-    `r1:${Buffer.from('{"p":"/","s":-1,"f":""}').toString('base64url')}`,
+    // The previous, unsigned format: a client could write any page request into it.
+    `r1:${Buffer.from('{"p":"/v1.0/engagements/referrals?$top=1000","s":0,"f":""}').toString('base64url')}`,
+    unsigned('{"p":"/v1.0/engagements/referrals?$top=1000","s":0,"f":""}'),
+    `${unsigned('{"p":"/v1.0/engagements/referrals?$top=1000","s":0,"f":""}')}.AAAAAAAAAAAAAAAAAAAAAA`,
   ])('decodes %p as no cursor', (cursor) => {
-    expect(decodeCursor(cursor)).toBeNull();
+    expect(codec.decode(cursor)).toBeNull();
+  });
+
+  test('any change to a signed cursor, one character or its signature, makes it no cursor', () => {
+    const cursor = codec.encode({ p: '/v1.0/engagements/referrals?$top=5', s: 2, f: 'f' });
+    fc.assert(
+      fc.property(
+        fc.nat({ max: cursor.length - 1 }),
+        fc.constantFrom('A', 'b', '9', '-', '_'),
+        (at, char) => {
+          const altered = cursor.slice(0, at) + char + cursor.slice(at + 1);
+          fc.pre(altered !== cursor);
+          expect(codec.decode(altered)).toBeNull();
+        },
+      ),
+    );
+  });
+
+  test('a cursor signed with another key (another replica without a shared CURSOR_SECRET) is no cursor', () => {
+    const other = createCursorCodec(randomBytes(32));
+    expect(codec.decode(other.encode({ p: '/v1.0/engagements/referrals?$top=5', s: 0, f: 'f' }))).toBeNull();
+  });
+
+  test('the same key, as replicas sharing CURSOR_SECRET have, reads the cursor', () => {
+    const key = Buffer.from('a shared secret of at least 32 characters');
+    const position = { p: '/v1.0/engagements/referrals?$top=5', s: 3, f: 'f' };
+    expect(createCursorCodec(key).decode(createCursorCodec(key).encode(position))).toEqual(position);
   });
 
   test('filter keys differ for different filters and are stable', () => {
@@ -47,19 +79,19 @@ describe('toConnection', () => {
       'f',
     );
     expect(connection.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    expect(decodeCursor(connection.pageInfo.endCursor as string)).toEqual({
+    expect(connection.pageInfo.endPosition).toEqual({
       p: '/v1.0/engagements/referrals?$skiptoken=n',
       s: 0,
       f: 'f',
     });
-    expect(decodeCursor(connection.edges[0]?.cursor as string)).toMatchObject({ s: 1 });
+    expect(connection.edges[0]?.position).toMatchObject({ s: 1 });
   });
 
   test('taking part of a page leaves the rest reachable from the end cursor', () => {
     const connection = toConnection(page(['a', 'b', 'c'], null), 1, 1, 'f');
     expect(connection.edges.map((e) => e.node.id)).toEqual(['b']);
     expect(connection.pageInfo.hasNextPage).toBe(true);
-    expect(decodeCursor(connection.pageInfo.endCursor as string)).toMatchObject({ s: 2 });
+    expect(connection.pageInfo.endPosition).toMatchObject({ s: 2 });
   });
 
   test('the end of the last page has no next page', () => {
@@ -71,8 +103,8 @@ describe('toConnection', () => {
     expect(toConnection(page([], null), 0, 5, 'f').pageInfo).toEqual({
       hasNextPage: false,
       hasPreviousPage: false,
-      startCursor: null,
-      endCursor: null,
+      startPosition: null,
+      endPosition: null,
     });
   });
 });

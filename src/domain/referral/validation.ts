@@ -21,7 +21,23 @@ export type FieldErrorCode =
   | 'INVALID_LOCALE'
   | 'INVALID_AMOUNT'
   | 'REQUIRED'
+  | 'TOO_LONG'
+  | 'TOO_MANY_ITEMS'
   | 'INVALID';
+
+/**
+ * Most field errors one answer lists; the rest are only counted. A hostile input can break a
+ * rule thousands of times, and a person fixing a form needs the first few.
+ */
+export const MAX_LISTED_FIELD_ERRORS = 50;
+
+/** The first `max` errors, and how many more there were. */
+export function capFieldErrors(
+  errors: readonly FieldError[],
+  max: number = MAX_LISTED_FIELD_ERRORS,
+): { readonly listed: readonly FieldError[]; readonly omitted: number } {
+  return { listed: errors.slice(0, max), omitted: Math.max(0, errors.length - max) };
+}
 
 const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
@@ -96,13 +112,15 @@ const dateTime = rule(
   'must be a UTC date-time such as 2025-06-30T00:00:00.0000000Z',
 ).nullish();
 const locale = rule(isLocale, 'INVALID_LOCALE', 'must be a culture name such as en-US').nullish();
+// Any number that is not finite and non-negative is an amount error (GraphQL's Float literal
+// `1e400` arrives as Infinity, which z.number() would call a type error: code INVALID).
 const amount = z
-  .number()
-  .refine((value) => Number.isFinite(value) && value >= 0, {
+  .unknown()
+  .refine((value) => value == null || (typeof value === 'number' && Number.isFinite(value) && value >= 0), {
     message: 'must be a finite number, zero or more',
     params: { code: 'INVALID_AMOUNT' satisfies FieldErrorCode },
   })
-  .nullish();
+  .optional();
 const requiredText = z.string().refine((value) => value.trim() !== '', {
   message: 'must not be empty',
   params: { code: 'REQUIRED' satisfies FieldErrorCode },

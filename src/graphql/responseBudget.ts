@@ -1,0 +1,50 @@
+/**
+ * The answer's size, bounded while it is built. Every referral a resolver hands out is charged
+ * its size on the wire, once per appearance in the answer (ten aliases of one referral, or 500
+ * `_entities` copies of it, are ten or 500 charges although the loader fetched it once). Past the
+ * limit the resolver fails and the request is answered with one RESPONSE_TOO_LARGE error
+ * (responseLimits.ts), so no more is resolved, copied or serialized.
+ *
+ * The charge is an estimate from above for ordinary selections (a referral's wire JSON holds
+ * every field; a selection holds some); the exact size is checked once more before the answer is
+ * serialized (answerSize.ts).
+ */
+import { GraphQLError } from 'graphql';
+import { wireLength } from '../upstream/referralsApi.ts';
+import type { WireReferral } from '../upstream/referralWire.ts';
+
+export class ResponseBudget {
+  readonly limitBytes: number;
+  #charged = 0;
+  #exceeded = false;
+
+  constructor(limitBytes: number) {
+    this.limitBytes = limitBytes;
+  }
+
+  /** Charges `bytes`; throws RESPONSE_TOO_LARGE once the total passes the limit. */
+  charge(bytes: number): void {
+    this.#charged += bytes;
+    if (this.#exceeded || this.#charged > this.limitBytes) {
+      this.#exceeded = true;
+      throw responseTooLarge(this.limitBytes);
+    }
+  }
+
+  /** Charges a referral (or nothing for `null`) and hands it on. */
+  referral<T extends WireReferral | null>(referral: T): T {
+    if (referral !== null) this.charge(wireLength(referral));
+    return referral;
+  }
+
+  get exceeded(): boolean {
+    return this.#exceeded;
+  }
+}
+
+export function responseTooLarge(limitBytes: number): GraphQLError {
+  return new GraphQLError(
+    `The answer would be larger than ${limitBytes} bytes. Ask for fewer items or fewer fields.`,
+    { extensions: { code: 'RESPONSE_TOO_LARGE' } },
+  );
+}

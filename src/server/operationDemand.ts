@@ -1,0 +1,103 @@
+/**
+ * What an operation will certainly ask of the Partner API, read from its document with the
+ * request's variables known (so `first: $n`, `representations: $r` and `@skip(if: $x)` count as
+ * they will run), before any resolver runs. Used to refuse a request that is certain to break a
+ * budget (requestGuards.ts) instead of finding out call by call.
+ *
+ * Only certainties are counted: each distinct referral id of `referral(id:)` and `_entities`
+ * costs at least one GET (the per-request loader shares one GET per id), each `referrals` field
+ * at least one list call. Mutations may be refused on their input before any call, so they add
+ * no certain call; they do need credentials.
+ */
+import {
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  getDirectiveValues,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  valueFromASTUntyped,
+} from 'graphql';
+import { normalizeId } from '../graphql/referralId.ts';
+
+/** Root fields that never reach the Partner API (introspection, the subgraph's SDL). */
+const LOCAL_ROOT_FIELDS: ReadonlySet<string> = new Set(['__typename', '__schema', '__type', '_service']);
+
+export interface OperationDemand {
+  /** Some root field needs the Partner API (so it needs the caller's credentials). */
+  readonly needsUpstream: boolean;
+  /** Partner API calls the operation is certain to make, at least. */
+  readonly upstreamCallsAtLeast: number;
+  /** `_entities` representations across every `_entities` field (aliases included). */
+  readonly representations: readonly unknown[];
+}
+
+type Variables = Readonly<Record<string, unknown>>;
+
+/** Is this selection included, given `@skip`/`@include` and the variables? */
+function included(node: FieldNode | { directives?: FieldNode['directives'] }, variables: Variables): boolean {
+  if (!node.directives || node.directives.length === 0) return true;
+  const skip = getDirectiveValues(GraphQLSkipDirective, node, variables);
+  if (skip?.if === true) return false;
+  const include = getDirectiveValues(GraphQLIncludeDirective, node, variables);
+  return include?.if !== false;
+}
+
+/** Root fields of an operation, through inline fragments and fragment spreads (each once). */
+function* rootFields(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  variables: Variables,
+  seen: Set<string>,
+): Generator<FieldNode> {
+  for (const selection of selectionSet.selections) {
+    if (!included(selection, variables)) continue;
+    if (selection.kind === Kind.FIELD) yield selection;
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      yield* rootFields(selection.selectionSet, fragments, variables, seen);
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) yield* rootFields(fragment.selectionSet, fragments, variables, seen);
+    }
+  }
+}
+
+function argument(field: FieldNode, name: string, variables: Variables): unknown {
+  const node = field.arguments?.find((a) => a.name.value === name);
+  return node === undefined ? undefined : valueFromASTUntyped(node.value, variables);
+}
+
+export function operationDemand(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  variables: Variables,
+): OperationDemand {
+  let needsUpstream = false;
+  let listCalls = 0;
+  const ids = new Set<string>();
+  const representations: unknown[] = [];
+  for (const field of rootFields(operation.selectionSet, fragments, variables, new Set())) {
+    const name = field.name.value;
+    if (LOCAL_ROOT_FIELDS.has(name)) continue;
+    needsUpstream = true;
+    if (operation.operation !== 'query') continue;
+    if (name === 'referrals') listCalls += 1;
+    else if (name === 'referral') {
+      const id = normalizeId(argument(field, 'id', variables));
+      if (id !== undefined) ids.add(id);
+    } else if (name === '_entities') {
+      const value = argument(field, 'representations', variables);
+      // A single value coerces to a one-item list; null and missing are coercion's to refuse.
+      const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+      for (const item of items) {
+        representations.push(item);
+        const id = normalizeId((item as { id?: unknown } | null)?.id);
+        if (id !== undefined && (item as { __typename?: unknown }).__typename === 'Referral') ids.add(id);
+      }
+    }
+  }
+  return { needsUpstream, upstreamCallsAtLeast: ids.size + listCalls, representations };
+}
