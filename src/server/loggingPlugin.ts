@@ -11,9 +11,13 @@ import type { GatewayContext } from '../graphql/context.ts';
 import { isMasked } from '../graphql/formatError.ts';
 import { isUpstreamError } from '../upstream/upstreamErrors.ts';
 
+function httpStatus(error: GraphQLError): number | undefined {
+  return (error.extensions.http as { status?: number } | undefined)?.status;
+}
+
 /** An error Apollo answers with a 4xx (a refused request): the client's to fix, not ours. */
 function isClientError(error: GraphQLError): boolean {
-  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  const status = httpStatus(error);
   return status !== undefined && status >= 400 && status < 500;
 }
 
@@ -62,7 +66,10 @@ export function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
                 'upstream call failed',
               );
             } else if (isClientError(error)) {
-              contextValue.logger.info({ code: error.extensions.code, operationName }, 'request refused');
+              contextValue.logger.info(
+                { code: error.extensions.code, status: httpStatus(error), operationName },
+                'request refused',
+              );
             } else if (isMasked(error)) {
               contextValue.logger.error(
                 { err: original, operationName, path: error.path },

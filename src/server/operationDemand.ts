@@ -70,6 +70,28 @@ function argument(field: FieldNode, name: string, variables: Variables): unknown
   return node === undefined ? undefined : valueFromASTUntyped(node.value, variables);
 }
 
+/**
+ * The variables as execution will see them: a variable the request leaves out takes its
+ * definition's default (`query($first: Int = 5)`), which the raw request does not carry.
+ */
+export function effectiveVariables(
+  operation: OperationDefinitionNode,
+  variables: Variables,
+): Readonly<Record<string, unknown>> {
+  const defaults = (operation.variableDefinitions ?? []).filter(
+    (definition) =>
+      definition.defaultValue !== undefined && variables[definition.variable.name.value] === undefined,
+  );
+  if (defaults.length === 0) return variables;
+  const effective: Record<string, unknown> = { ...variables };
+  for (const definition of defaults) {
+    effective[definition.variable.name.value] = valueFromASTUntyped(
+      definition.defaultValue as NonNullable<typeof definition.defaultValue>,
+    );
+  }
+  return effective;
+}
+
 export function operationDemand(
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,

@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import { NO_CREDENTIALS_MESSAGE } from '../graphql/errorMapping.ts';
 import { isBearerAuthorization } from '../upstream/bearer.ts';
-import { operationDemand } from './operationDemand.ts';
+import { effectiveVariables, operationDemand } from './operationDemand.ts';
 
 /** Entity type name → its `@key` fields (simple field lists, as schema/ declares them). */
 function entityKeys(schema: GraphQLSchema): ReadonlyMap<string, readonly string[]> {
@@ -75,7 +75,7 @@ export function requestGuard(options: RequestGuardOptions): ApolloServerPlugin {
           // No operation (e.g. an unknown operationName): execution refuses it without resolvers.
           if (!operation) return;
           if (keysFor?.schema !== schema) keysFor = { schema, keys: entityKeys(schema) };
-          const variables = request.variables ?? {};
+          const variables = effectiveVariables(operation, request.variables ?? {});
           const demand = operationDemand(operation, fragmentsOf(document), variables);
 
           if (demand.representations.length > options.maxRepresentations) {

@@ -1,13 +1,15 @@
 /**
- * The answer that leaves is bounded, whatever execution produced. Three steps, in order:
+ * The answer that leaves is bounded, whatever execution produced. Two steps, in order:
  *
- * 1. A request that ran out of its upstream calls or of its answer bytes during execution
- *    (callBudget.ts, responseBudget.ts) is answered with that one error and `data: null`: a
- *    partial answer cut at an arbitrary field would look like data and be mostly nulls.
- * 2. The answer's JSON length is counted before it is serialized, stopping as soon as it passes
- *    the limit, so an oversized answer is never built as a string (an answer of 7,500 copies of
- *    one referral once held the event loop for 8 s in JSON.stringify).
- * 3. At most `maxErrors` error entries are sent; one last entry counts the rest.
+ * 1. A request that ran out of answer bytes while resolving (responseBudget.ts), or whose answer
+ *    counts past the limit before it is serialized (counting stops as soon as it passes), is
+ *    answered with one RESPONSE_TOO_LARGE error and `data: null`: an oversized answer is never
+ *    built as a string (7,500 copies of one referral once held the event loop for 8 s in
+ *    JSON.stringify). For a mutation the error says writes may have happened: a change that
+ *    was made must never look as if it was not.
+ * 2. At most `maxErrors` error entries are sent; one last entry counts the rest. (A request that
+ *    ran out of upstream calls keeps what it resolved, each refused field carrying
+ *    UPSTREAM_BUDGET_EXCEEDED, and so stays within this too.)
  *
  * `boundedStringify` is the last check, on the bytes themselves: step 2 counts characters and
  * no escapes, so a string of control characters could still serialize larger than counted.
@@ -15,7 +17,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../graphql/context.ts';
-import { UPSTREAM_BUDGET_MESSAGE } from '../graphql/errorMapping.ts';
 import { responseTooLarge } from '../graphql/responseBudget.ts';
 
 export interface ResponseLimits {
@@ -25,7 +26,10 @@ export interface ResponseLimits {
 
 const OVER = Symbol('over the limit');
 
-/** JSON length of `value` (characters, escapes not counted), or -1 as soon as it passes `limit`. */
+/**
+ * JSON length of `value` in characters, counted from above by at most one per object and array
+ * (escapes not counted), or -1 as soon as it passes `limit`.
+ */
 export function jsonLengthWithin(value: unknown, limit: number): number {
   let total = 0;
   const add = (n: number) => {
@@ -42,7 +46,8 @@ export function jsonLengthWithin(value: unknown, limit: number): number {
       return;
     }
     if (Array.isArray(node)) {
-      add(node.length + 1);
+      // Brackets and commas (one comma too many: this counts from above).
+      add(node.length + 2);
       for (const item of node) walk(item);
       return;
     }
@@ -63,30 +68,28 @@ export function jsonLengthWithin(value: unknown, limit: number): number {
   }
 }
 
-function tooLarge(maxResponseBytes: number): GraphQLFormattedError {
+function tooLarge(maxResponseBytes: number, mutation = false): GraphQLFormattedError {
   const { message, extensions } = responseTooLarge(maxResponseBytes);
-  return { message, extensions: { ...extensions } };
+  return {
+    message: mutation
+      ? `${message} Changes this request made may have been written: read the referrals again before retrying.`
+      : message,
+    extensions: { ...extensions },
+  };
 }
 
 export function responseLimitsPlugin(limits: ResponseLimits): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, operation }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (contextValue.call.budget.exhausted) {
             contextValue.logger.warn(
               { upstreamCalls: contextValue.call.budget.used },
-              'request refused: upstream call budget spent',
+              'upstream call budget spent: further calls refused',
             );
-            response.body.singleResult = {
-              data: null,
-              errors: [
-                { message: UPSTREAM_BUDGET_MESSAGE, extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED' } },
-              ],
-            };
-            return;
           }
           if (
             contextValue.response.exceeded ||
@@ -96,7 +99,10 @@ export function responseLimitsPlugin(limits: ResponseLimits): ApolloServerPlugin
               { maxResponseBytes: limits.maxResponseBytes },
               'request refused: answer too large',
             );
-            response.body.singleResult = { data: null, errors: [tooLarge(limits.maxResponseBytes)] };
+            response.body.singleResult = {
+              data: null,
+              errors: [tooLarge(limits.maxResponseBytes, operation?.operation === 'mutation')],
+            };
             return;
           }
           const errors = result.errors;

@@ -92,7 +92,10 @@ describe('graphql-jit answers exactly as graphql-js', () => {
   test('a list of 100 referrals with every field', async () => {
     const query = `{ referrals(first: 100) { edges { cursor node { ${ALL_REFERRAL_FIELDS} } } pageInfo { hasNextPage endCursor } } } ${MEMBER_FRAGMENT}`;
     const answer = await expectSameAnswer(request(query));
-    expect(JSON.parse(answer.text).data.referrals.edges).toHaveLength(65);
+    // 65 seeded, more once the benign corpus's 100 distinct entities were added.
+    expect(JSON.parse(answer.text).data.referrals.edges).toHaveLength(
+      Math.min(100, emulator.listReferrals().length),
+    );
   });
 
   test('unknown enum values, missing objects and string decimals', async () => {

@@ -1,10 +1,16 @@
 /** What the gateway writes to its logs: one line per request, traceable, and nothing personal. */
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Emulator, startEmulator } from '../../src/emulator/emulatorServer.ts';
+import type { GatewayContext } from '../../src/graphql/context.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { type Gateway, startGateway } from '../../src/server/createGateway.ts';
+import { createHttpHandler } from '../../src/server/httpHandler.ts';
 import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
 
 const SECRET_TOKEN = 'Bearer eyJ-very-secret-token-4242';
@@ -107,5 +113,92 @@ describe('logs', () => {
       lines.some((l) => l.msg === 'client went away; upstream calls cancelled' && l.operationName === 'Gone'),
     ).toBe(true);
     expect(lines.some((l) => l.msg === 'upstream call failed')).toBe(false);
+  });
+
+  test('a client that hangs up halfway through its body is an info line without a stack', async () => {
+    lines.length = 0;
+    const socket = connect(new URL(gateway.url).port ? Number(new URL(gateway.url).port) : 80, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: ${SECRET_TOKEN}\r\nContent-Length: 100\r\n\r\n{"query":`,
+    );
+    await sleep(50);
+    socket.destroy();
+    await sleep(100);
+    const line = lines.find((l) => l.msg === 'client closed the connection before the body ended');
+    expect(line).toMatchObject({ level: 30, requestId: expect.any(String) });
+    expect(line).not.toHaveProperty('err');
+    expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  });
+
+  test('requests the client must fix (an unsupported persisted-query version, a refused limit) are info lines, never errors', async () => {
+    lines.length = 0;
+    const apq = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: SECRET_TOKEN },
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 2, sha256Hash: 'a'.repeat(64) } } }),
+    });
+    expect(apq.status).toBe(400);
+    const aliases = Array.from({ length: 16 }, (_, i) => `r${i}: referral(id: "x") { id }`).join(' ');
+    expect((await post(`{ ${aliases} }`, {})).status).toBe(400);
+    const noToken = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ referral(id: "x") { id } }' }),
+    });
+    expect(noToken.status).toBe(401);
+    expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
+    const refused = lines.filter((l) => l.msg === 'request refused');
+    expect(refused.map((l) => l.status)).toEqual([400, 400, 401]);
+    expect(refused.slice(1).map((l) => l.code)).toEqual(['GRAPHQL_VALIDATION_FAILED', 'UNAUTHENTICATED']);
+  });
+});
+
+describe('server errors', () => {
+  test('a 500 is logged at error level with its cause and the request id the client got', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n')) if (line.trim()) logged.push(JSON.parse(line));
+        done();
+      },
+    });
+    // An Apollo whose execution throws: what a bug in the pipeline looks like from the handler.
+    const broken = {
+      executeHTTPGraphQLRequest: async () => {
+        throw new Error('pipeline bug at /srv/app/secret-path.ts');
+      },
+    } as unknown as ApolloServer<GatewayContext>;
+    const handle = createHttpHandler({
+      apollo: broken,
+      createContext: async () => {
+        throw new Error('not reached');
+      },
+      maxRequestBytes: 1024,
+      requestTimeoutMs: 1000,
+      isReady: () => true,
+      logger: createLogger('info', sink),
+      cors: { allowedOrigins: new Set(), maxAgeSeconds: 0 },
+    });
+    const server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
+      const requestId = res.headers.get('x-request-id');
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({
+        errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      });
+      const line = logged.find((l) => l.msg === 'HTTP handler failed');
+      expect(line).toMatchObject({ level: 50, requestId });
+      expect(JSON.stringify(line)).toContain('pipeline bug');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -5,7 +5,9 @@
  * A file is a GraphQL document, optionally preceded by header comments:
  * - `# variables: <JSON>`: the request's variables. String values `$ID<k>`, `$ETAG<k>` and
  *   `$EMAIL<k>` become the k-th seeded referral's id, eTag and first team member's e-mail;
- *   `$REPRESENTATIONS<k>` becomes k `_entities` representations of seeded referrals;
+ *   `$REPRESENTATIONS<k>` becomes k `_entities` representations of seeded referrals (ids repeat
+ *   past the seed's size); `$DISTINCT_REPRESENTATIONS<k>` k representations of k different
+ *   referrals (the emulator is given copies of seeded ones under new ids when it has fewer);
  *   `{{DEEP_JSON n}}` (unquoted) an object nested n levels deep.
  * - `# batch: <n>`: the request body is an array of n copies of the request.
  * - `# operationName: <name>`.
@@ -75,9 +77,14 @@ export function fillVariables(value: unknown, emulator: Emulator): unknown {
   const referrals = emulator.listReferrals();
   const at = (k: string) => referrals[Number(k) % referrals.length] as Record<string, unknown>;
   if (typeof value === 'string') {
-    const match = value.match(/^\$(ID|ETAG|EMAIL|REPRESENTATIONS)(\d+)$/);
+    const match = value.match(/^\$(ID|ETAG|EMAIL|REPRESENTATIONS|DISTINCT_REPRESENTATIONS)(\d+)$/);
     if (!match) return value;
     const [, kind, k = '0'] = match;
+    if (kind === 'DISTINCT_REPRESENTATIONS') {
+      return ensureReferrals(emulator, Number(k))
+        .slice(0, Number(k))
+        .map((referral) => ({ __typename: 'Referral', id: referral.id }));
+    }
     if (kind === 'ID') return at(k).id;
     if (kind === 'ETAG') return emulator.getReferral(at(k).id as string)?.eTag;
     if (kind === 'EMAIL') return (at(k).team as { email: string }[] | undefined)?.[0]?.email ?? null;
@@ -91,6 +98,20 @@ export function fillVariables(value: unknown, emulator: Emulator): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillVariables(v, emulator)]));
   }
   return value;
+}
+
+/**
+ * The emulator's referrals, at least `count` of them: copies of seeded ones under new ids are
+ * added when the seed has fewer (a router's 100-item page resolves 100 different referrals).
+ */
+export function ensureReferrals(emulator: Emulator, count: number): Record<string, unknown>[] {
+  const referrals = emulator.listReferrals();
+  for (let i = referrals.length; i < count; i += 1) {
+    const { eTag: _eTag, ...copy } = referrals[i % referrals.length] as Record<string, unknown>;
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    referrals.push(emulator.putReferral({ ...copy, id, name: `${String(copy.name)} (copy ${i})` }));
+  }
+  return referrals;
 }
 
 /** The JSON body of a corpus entry, as a client would POST it. */

@@ -42,7 +42,34 @@ describe('loadConfig', () => {
     ['PARTNER_API_URL', 'not a url'],
     ['UPSTREAM_HEADERS_TIMEOUT_MS', '0'],
     ['LOG_LEVEL', 'loud'],
+    ['CURSOR_SECRET', 'too short'],
+    ['MAX_UPSTREAM_CALLS', '0'],
+    ['MAX_RESPONSE_BYTES', '100'],
+    ['HTTP_MAX_CONNECTIONS', 'lots'],
   ])('refuses %s=%s and names the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}:`));
+  });
+
+  test('request budgets and HTTP server limits: defaults, and each from its variable', () => {
+    expect(loadConfig({})).toMatchObject({
+      budgets: { maxUpstreamCalls: 150, maxResponseBytes: 8 * 1024 * 1024 },
+      http: { headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024 },
+      cursorSecret: undefined,
+    });
+    const secret = 'a shared cursor key of 32 or more characters';
+    expect(
+      loadConfig({
+        MAX_UPSTREAM_CALLS: '20',
+        MAX_RESPONSE_BYTES: '65536',
+        HTTP_HEADERS_TIMEOUT_MS: '2000',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '61000',
+        HTTP_MAX_CONNECTIONS: '10',
+        CURSOR_SECRET: secret,
+      }),
+    ).toMatchObject({
+      budgets: { maxUpstreamCalls: 20, maxResponseBytes: 65_536 },
+      http: { headersTimeoutMs: 2_000, keepAliveTimeoutMs: 61_000, maxConnections: 10 },
+      cursorSecret: secret,
+    });
   });
 });
