@@ -56,9 +56,13 @@ export function createCursorCodec(key: Uint8Array): CursorCodec {
       const dot = cursor.lastIndexOf('.');
       if (dot < 0) return null;
       const payload = cursor.slice(0, dot);
-      const signature = Buffer.from(cursor.slice(dot + 1), 'base64url');
-      // Constant time, so a forger learns nothing from how long the refusal took.
-      if (signature.length !== MAC_BYTES || !timingSafeEqual(signature, mac(payload))) return null;
+      const encoded = cursor.slice(dot + 1);
+      const signature = Buffer.from(encoded, 'base64url');
+      // Only the canonical spelling: base64url's last character carries spare bits a decoder
+      // ignores, and a cursor must have exactly one form. Then compare in constant time, so a
+      // forger learns nothing from how long the refusal took.
+      if (signature.length !== MAC_BYTES || signature.toString('base64url') !== encoded) return null;
+      if (!timingSafeEqual(signature, mac(payload))) return null;
       return parsePosition(payload.slice(PREFIX.length));
     },
   };

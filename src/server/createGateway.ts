@@ -62,10 +62,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   let ready = false;
   const httpServer = createServer({
-    // Slow clients: the headers must arrive within headersTimeout and the whole request within
-    // the request deadline (the handler's own timer also covers the body); Node checks these
-    // every connectionsCheckingInterval (30 s by default, far coarser than the deadline).
-    requestTimeout: config.requestTimeoutMs,
+    // Slow clients: the headers must arrive within headersTimeout, the body within the request
+    // deadline (the handler's timer, which answers 408 with a request id). Node's own
+    // requestTimeout is the backstop a little after it. Node checks these every
+    // connectionsCheckingInterval (30 s by default, far coarser than the deadline).
+    requestTimeout: config.requestTimeoutMs + 2_000,
     headersTimeout: Math.min(config.http.headersTimeoutMs, config.requestTimeoutMs),
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),

@@ -1,10 +1,15 @@
 /**
  * The real @apollo/client, as a frontend uses it: InMemoryCache with the generated
- * `possibleTypes`, fragments on the union and on the `ReferralError` interface.
+ * `possibleTypes`, fragments on the union and on the `ReferralError` interface. The same test runs
+ * against our gateway directly and through each federation router of test/helpers/routers.ts
+ * (@apollo/gateway, Hive Gateway): the supergraph's API schema keeps our types, so the union's
+ * `possibleTypes` are the same through a router.
  */
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import generated from '../../src/graphql/__generated__/possibleTypes.ts';
+import { startAccountsSubgraph } from '../../supergraph/accounts/accountsSubgraph.ts';
+import { ROUTER_NAMES, type RouterName, type Routers, startRouters } from '../helpers/routers.ts';
 import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
 
 const UPDATE = gql`
@@ -59,44 +64,66 @@ const READ = gql`
 
 type Result = { __typename: string; message?: string } & Record<string, unknown>;
 
+type Target = 'direct' | RouterName;
+const TARGETS: readonly Target[] = ['direct', ...ROUTER_NAMES];
+
 let stack: Stack;
-let client: ApolloClient;
-let id: string;
+let accounts: Awaited<ReturnType<typeof startAccountsSubgraph>>;
+let routers: Routers;
+/** The referral the test edits, as seeded: put back before each target's run. */
+let original: Record<string, unknown>;
 
 beforeAll(async () => {
   stack = await startStack();
-  client = new ApolloClient({
-    link: new HttpLink({ uri: stack.gateway.url, headers: { authorization: TEST_TOKEN } }),
-    cache: new InMemoryCache({ possibleTypes: generated.possibleTypes }),
-  });
-  id = String(stack.emulator.listReferrals().find((r) => r.status === 'New')?.id);
+  accounts = await startAccountsSubgraph({ accounts: [], sellerOf: () => null });
+  routers = await startRouters(stack, accounts);
+  original = stack.emulator.listReferrals().find((r) => r.status === 'New') as Record<string, unknown>;
 });
 afterAll(async () => {
-  client.stop();
-  await stack.close();
+  await routers?.stop();
+  await accounts?.stop();
+  await stack?.close();
 });
 
-async function mutate(input: Record<string, unknown>, etag: string): Promise<Result> {
-  const { data } = await client.mutate<{ updateReferral: Result }>({
-    mutation: UPDATE,
-    variables: { id, input, etag },
-  });
-  return data?.updateReferral as Result;
-}
+describe.each(TARGETS)('@apollo/client against the running gateway (%s)', (target: Target) => {
+  let client: ApolloClient;
+  let id: string;
 
-function cachedReferral(): { etag: string; name: string } | null {
-  return client.cache.readFragment({
-    id: client.cache.identify({ __typename: 'Referral', id }),
-    fragment: gql`
-      fragment Cached on Referral {
-        etag
-        name
-      }
-    `,
+  beforeAll(() => {
+    // Every target starts from the seeded referral (with a fresh eTag) and an empty cache.
+    id = String(stack.emulator.putReferral(original).id);
+    client = new ApolloClient({
+      link: new HttpLink({
+        uri: target === 'direct' ? stack.gateway.url : routers[target].url,
+        headers: { authorization: TEST_TOKEN },
+      }),
+      cache: new InMemoryCache({ possibleTypes: generated.possibleTypes }),
+    });
   });
-}
+  afterAll(() => {
+    client.stop();
+  });
 
-describe('@apollo/client against the running gateway', () => {
+  async function mutate(input: Record<string, unknown>, etag: string): Promise<Result> {
+    const { data } = await client.mutate<{ updateReferral: Result }>({
+      mutation: UPDATE,
+      variables: { id, input, etag },
+    });
+    return data?.updateReferral as Result;
+  }
+
+  function cachedReferral(): { etag: string; name: string } | null {
+    return client.cache.readFragment({
+      id: client.cache.identify({ __typename: 'Referral', id }),
+      fragment: gql`
+        fragment Cached on Referral {
+          etag
+          name
+        }
+      `,
+    });
+  }
+
   test('reads every member of the union by its type, and normalizes the updated referral with its new etag', async () => {
     const read = await client.query<{ referral: { etag: string } }>({ query: READ, variables: { id } });
     const etag = read.data?.referral.etag as string;
