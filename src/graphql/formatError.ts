@@ -22,6 +22,31 @@ const APOLLO_REQUEST_CODES = [
 
 const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([...GATEWAY_ERROR_CODES, ...APOLLO_REQUEST_CODES]);
 
+/** "Did you mean …?" anywhere in a message, e.g. `Did you mean the enum value "ACTIVE"?`. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/**
+ * The formatter Apollo runs on every error, request errors and variable coercion errors included.
+ * With `hideSuggestions` (production) it also strips field, argument, type and enum value
+ * suggestions from every message it lets through: variable values are coerced at execution
+ * start, and their errors (`Field "statuss" is not defined by type "ReferralFilter". Did you mean
+ * "status"?`) would otherwise list schema names that introspection, off in production, does not
+ * give away. Done here, on the formatted copy, because the error objects themselves may not be
+ * written to (graphql-jit's `message` is read-only: assigning it failed every coded resolver
+ * error in production with a 500).
+ */
+export function createFormatError(options: {
+  readonly hideSuggestions: boolean;
+}): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  if (!options.hideSuggestions) return formatError;
+  return (formatted, error) => {
+    const shown = formatError(formatted, error);
+    return shown.message.includes('Did you mean')
+      ? { ...shown, message: shown.message.replace(SUGGESTION, '') }
+      : shown;
+  };
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const where = { locations: formatted.locations, path: formatted.path };

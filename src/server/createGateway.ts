@@ -17,7 +17,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { Config } from '../config/config.ts';
 import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
-import { formatError } from '../graphql/formatError.ts';
+import { createFormatError } from '../graphql/formatError.ts';
 import type { Logger } from '../log/logger.ts';
 import { createUpstreamClient } from '../upstream/httpClient.ts';
 import { createReferralsApi } from '../upstream/referralsApi.ts';
@@ -84,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       : { schema }),
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
-    formatError,
+    formatError: createFormatError({ hideSuggestions: config.production }),
     // Apollo's default, stated because it matters: no GET mutations, no simple cross-site POSTs.
     csrfPrevention: true,
     allowBatchedHttpRequests: false,

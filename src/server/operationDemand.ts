@@ -28,10 +28,26 @@ const LOCAL_ROOT_FIELDS: ReadonlySet<string> = new Set(['__typename', '__schema'
 export interface OperationDemand {
   /** Some root field needs the Partner API (so it needs the caller's credentials). */
   readonly needsUpstream: boolean;
-  /** Partner API calls the operation is certain to make, at least. */
-  readonly upstreamCallsAtLeast: number;
+  /** `referrals` fields: one list call each, at least. */
+  readonly listCalls: number;
+  /** The ids `referral(id:)` and `_entities` ask for, as sent (see `certainUpstreamCalls`). */
+  readonly referralIds: readonly unknown[];
   /** `_entities` representations across every `_entities` field (aliases included). */
   readonly representations: readonly unknown[];
+}
+
+/**
+ * Partner API calls the operation is certain to make, at least: one per distinct referral id,
+ * one per list. Separate from `operationDemand` because it normalizes every id: a request
+ * already refused for its number of representations should not pay for that.
+ */
+export function certainUpstreamCalls(demand: OperationDemand): number {
+  const ids = new Set<string>();
+  for (const raw of demand.referralIds) {
+    const id = normalizeId(raw);
+    if (id !== undefined) ids.add(id);
+  }
+  return ids.size + demand.listCalls;
 }
 
 type Variables = Readonly<Record<string, unknown>>;
@@ -99,7 +115,7 @@ export function operationDemand(
 ): OperationDemand {
   let needsUpstream = false;
   let listCalls = 0;
-  const ids = new Set<string>();
+  const referralIds: unknown[] = [];
   const representations: unknown[] = [];
   for (const field of rootFields(operation.selectionSet, fragments, variables, new Set())) {
     const name = field.name.value;
@@ -107,19 +123,17 @@ export function operationDemand(
     needsUpstream = true;
     if (operation.operation !== 'query') continue;
     if (name === 'referrals') listCalls += 1;
-    else if (name === 'referral') {
-      const id = normalizeId(argument(field, 'id', variables));
-      if (id !== undefined) ids.add(id);
-    } else if (name === '_entities') {
+    else if (name === 'referral') referralIds.push(argument(field, 'id', variables));
+    else if (name === '_entities') {
       const value = argument(field, 'representations', variables);
       // A single value coerces to a one-item list; null and missing are coercion's to refuse.
       const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
       for (const item of items) {
         representations.push(item);
-        const id = normalizeId((item as { id?: unknown } | null)?.id);
-        if (id !== undefined && (item as { __typename?: unknown }).__typename === 'Referral') ids.add(id);
+        if ((item as { __typename?: unknown } | null)?.__typename === 'Referral')
+          referralIds.push((item as { id?: unknown }).id);
       }
     }
   }
-  return { needsUpstream, upstreamCallsAtLeast: ids.size + listCalls, representations };
+  return { needsUpstream, listCalls, referralIds, representations };
 }

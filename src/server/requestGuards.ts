@@ -16,7 +16,8 @@ import {
 } from 'graphql';
 import { NO_CREDENTIALS_MESSAGE } from '../graphql/errorMapping.ts';
 import { isBearerAuthorization } from '../upstream/bearer.ts';
-import { effectiveVariables, operationDemand } from './operationDemand.ts';
+import { certainUpstreamCalls, effectiveVariables, operationDemand } from './operationDemand.ts';
+import { type VariableBounds, variableShapeProblem } from './variableBounds.ts';
 
 /** Entity type name → its `@key` fields (simple field lists, as schema/ declares them). */
 function entityKeys(schema: GraphQLSchema): ReadonlyMap<string, readonly string[]> {
@@ -39,6 +40,8 @@ function badRepresentation(): GraphQLError {
 }
 
 export interface RequestGuardOptions {
+  /** The raw variables' shape, checked before anything else reads them. */
+  readonly variableBounds: VariableBounds;
   /** `_entities` representations per request, across every `_entities` field. */
   readonly maxRepresentations: number;
   /** Partner API calls per request (requestBudgets.ts). */
@@ -58,6 +61,7 @@ export interface PricingRequest {
  * Refuses, before execution, a request that cannot run within its budgets once its variables
  * are known (validation never sees variables, and routers turn literals into variables):
  *
+ * - variables whose shape is past any real input (variableBounds.ts), before coercion reads them;
  * - `_entities(representations:)` is typed `[_Any!]!`: any JSON passes coercion, and
  *   @apollo/subgraph fails inside execution on a representation that is not an object, names no
  *   entity type, or lacks its key; and their number is capped across every `_entities` field, so
@@ -75,6 +79,12 @@ export function requestGuard(options: RequestGuardOptions): ApolloServerPlugin {
           // No operation (e.g. an unknown operationName): execution refuses it without resolvers.
           if (!operation) return;
           if (keysFor?.schema !== schema) keysFor = { schema, keys: entityKeys(schema) };
+          const shapeProblem = variableShapeProblem(request.variables, options.variableBounds);
+          if (shapeProblem) {
+            throw new GraphQLError(shapeProblem, {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
           const variables = effectiveVariables(operation, request.variables ?? {});
           const demand = operationDemand(operation, fragmentsOf(document), variables);
 
@@ -93,9 +103,10 @@ export function requestGuard(options: RequestGuardOptions): ApolloServerPlugin {
             });
           }
 
-          if (demand.upstreamCallsAtLeast > options.maxUpstreamCalls) {
+          const certainCalls = certainUpstreamCalls(demand);
+          if (certainCalls > options.maxUpstreamCalls) {
             throw new GraphQLError(
-              `This request needs at least ${demand.upstreamCallsAtLeast} Partner API calls; one request may make at most ${options.maxUpstreamCalls}. Split it into smaller requests.`,
+              `This request needs at least ${certainCalls} Partner API calls; one request may make at most ${options.maxUpstreamCalls}. Split it into smaller requests.`,
               { extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED', http: { status: 400 } } },
             );
           }

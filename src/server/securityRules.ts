@@ -13,6 +13,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { REFERRAL_INPUT_LIMITS } from '../domain/referral/inputLimits.ts';
 import { DEFAULT_PAGE_SIZE } from '../graphql/referralResolvers.ts';
 import { createCostPricer } from './queryCost.ts';
 import { requestErrorCodePlugin, requestGuard } from './requestGuards.ts';
@@ -116,28 +117,6 @@ const KnownRootOperationType: ValidationRule = (context) => ({
   },
 });
 
-/** "Did you mean …?" anywhere in a message, e.g. `Did you mean the enum value "ACTIVE"?`. */
-const SUGGESTION = / ?Did you mean [^?]*\?/g;
-
-/**
- * Production only: strips field, argument, type and enum value suggestions from every error,
- * not only validation errors (which Apollo's `hideSchemaDetailsFromClientErrors` and armor's
- * `blockFieldSuggestion` cover): variable values are coerced at execution start, and their
- * errors (`Field "statuss" is not defined by type "ReferralFilter". Did you mean "status"?`)
- * would otherwise list schema names that introspection, off in production, does not give away.
- */
-function hideSuggestionsPlugin(): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors }) {
-          for (const error of errors) error.message = error.message.replace(SUGGESTION, '');
-        },
-      };
-    },
-  };
-}
-
 /**
  * Armor's cost weights (objectCost 2, scalarCost 1, depthCostFactor 1.5) as they are; only the
  * budget is ours. Introspection is bounded by depth, not cost. Fragments are flattened for cost:
@@ -152,7 +131,9 @@ export function securityRules(options: SecurityRulesOptions): SecurityRules {
   const { limits, production } = options;
   const armor = new ApolloArmor({
     // Outside production suggestions help developers; in production they would leak the schema.
-    blockFieldSuggestion: { enabled: production },
+    // formatError.ts removes them from every message (armor's rule would leave "[Suggestion
+    // hidden]?" in validation messages only).
+    blockFieldSuggestion: { enabled: false },
     // Counted by graphql-js's parser instead (`parseOptions.maxTokens`): armor's Apollo plugin
     // throws from a `parsingDidStart` hook, which Apollo answers as an internal error (500).
     maxTokens: { enabled: false },
@@ -170,11 +151,16 @@ export function securityRules(options: SecurityRulesOptions): SecurityRules {
   // plugin shape, two declarations of it (plain objects at run time, nothing imported).
   const armorPlugins = protection.plugins as unknown as ApolloServerPlugin[];
   return {
-    // Ours first: it removes the whole "Did you mean …?", armor's would leave "[Suggestion hidden]?".
+    // Suggestions in messages are removed when errors are formatted (formatError.ts).
     plugins: [
-      ...(production ? [hideSuggestionsPlugin()] : []),
       ...armorPlugins,
       requestGuard({
+        variableBounds: {
+          // A router's `_entities` call is the longest list a real request sends.
+          maxListItems: Math.max(limits.maxEntityRepresentations, REFERRAL_INPUT_LIMITS.listItems),
+          maxObjectKeys: 100,
+          maxDepth: 32,
+        },
         maxRepresentations: limits.maxEntityRepresentations,
         maxUpstreamCalls: options.maxUpstreamCalls,
         priceWithVariables: createCostPricer({

@@ -119,6 +119,18 @@ describe('security corpus (development: introspection and suggestions on)', () =
 describe('security corpus in production (introspection off, suggestions hidden)', () => {
   const stack = useStack({ NODE_ENV: 'production' });
 
+  test('a coded error from a resolver keeps its code (graphql-jit’s error messages are read-only)', async () => {
+    const forged = `r1:${Buffer.from(JSON.stringify({ p: '/v1.0/engagements/referrals?$top=1000', s: 0, f: 'x' })).toString('base64url')}`;
+    for (const res of [
+      await stack.gql('{ referrals(first: 500) { edges { cursor } } }'),
+      await stack.gql('query ($a: String) { referrals(after: $a) { edges { cursor } } }', { a: forged }),
+    ]) {
+      expect(res.status).toBe(200);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    expect(stack.emulator.requests).toHaveLength(0);
+  });
+
   test.each(hostile.map((entry) => [entry.name, entry] as const))(
     'hostile %s is refused before execution, suggesting no name',
     async (_name, entry) => {

@@ -405,14 +405,41 @@ describe('(6) error lists are bounded', () => {
     return res;
   }
 
-  test('70,000 invalid team e-mails: one TOO_MANY_ITEMS error, no Partner API call', async () => {
+  test('70,000 invalid team e-mails: refused before variables are even coerced, no Partner API call', async () => {
     const res = await update({ team: Array.from({ length: 70_000 }, () => ({ email: 'x' })) });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [
+        {
+          message: 'A list in the variables may have at most 500 items.',
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+    expect(stack.emulator.requests).toHaveLength(0);
+  });
+
+  test('400 invalid team e-mails: one TOO_MANY_ITEMS field error, no Partner API call', async () => {
+    const res = await update({ team: Array.from({ length: 400 }, () => ({ email: 'x' })) });
     expect(res.body.data?.updateReferral).toMatchObject({
       __typename: 'ReferralValidationFailed',
       fieldErrors: [{ path: ['team'], code: 'TOO_MANY_ITEMS', message: 'must have at most 100 items' }],
       omittedFieldErrors: 0,
     });
     expect(res.text.length).toBeLessThan(2048);
+    expect(stack.emulator.requests).toHaveLength(0);
+  });
+
+  test('an input object with 50,000 unknown fields is refused before coercion names each one', async () => {
+    const input = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`field${i}`, 1]));
+    const res = await update(input);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        message: 'An object in the variables may have at most 100 fields.',
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+    ]);
     expect(stack.emulator.requests).toHaveLength(0);
   });
 

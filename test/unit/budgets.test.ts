@@ -5,8 +5,13 @@ import { type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse 
 import { checkInputLimits, REFERRAL_INPUT_LIMITS } from '../../src/domain/referral/inputLimits.ts';
 import { capFieldErrors, type FieldError } from '../../src/domain/referral/validation.ts';
 import { normalizeId } from '../../src/graphql/referralId.ts';
-import { effectiveVariables, operationDemand } from '../../src/server/operationDemand.ts';
+import {
+  certainUpstreamCalls,
+  effectiveVariables,
+  operationDemand,
+} from '../../src/server/operationDemand.ts';
 import { boundedStringify, jsonLengthWithin } from '../../src/server/responseLimits.ts';
+import { variableShapeProblem } from '../../src/server/variableBounds.ts';
 import { isBearerAuthorization } from '../../src/upstream/bearer.ts';
 import { UpstreamCallBudget } from '../../src/upstream/callBudget.ts';
 
@@ -90,16 +95,14 @@ describe('what an operation certainly asks of the Partner API', () => {
     );
     expect(result.needsUpstream).toBe(true);
     // ids 1, 2, 3 and one list call; four representations across both _entities fields.
-    expect(result.upstreamCallsAtLeast).toBe(4);
+    expect(certainUpstreamCalls(result)).toBe(4);
     expect(result.representations).toHaveLength(4);
   });
 
   test('introspection, _service and skipped fields need nothing', () => {
-    expect(demand('{ __typename _service { sdl } __type(name: "Referral") { name } }')).toEqual({
-      needsUpstream: false,
-      upstreamCallsAtLeast: 0,
-      representations: [],
-    });
+    const local = demand('{ __typename _service { sdl } __type(name: "Referral") { name } }');
+    expect(local.needsUpstream).toBe(false);
+    expect(certainUpstreamCalls(local)).toBe(0);
     expect(
       demand('query ($x: Boolean = true) { referral(id: "1") @skip(if: $x) { id } }').needsUpstream,
     ).toBe(false);
@@ -109,11 +112,9 @@ describe('what an operation certainly asks of the Partner API', () => {
   });
 
   test('a mutation needs credentials but is certain of no call (its input may be refused first)', () => {
-    expect(demand('mutation { updateReferral(id: "1", etag: "e", input: {}) { __typename } }')).toEqual({
-      needsUpstream: true,
-      upstreamCallsAtLeast: 0,
-      representations: [],
-    });
+    const mutation = demand('mutation { updateReferral(id: "1", etag: "e", input: {}) { __typename } }');
+    expect(mutation.needsUpstream).toBe(true);
+    expect(certainUpstreamCalls(mutation)).toBe(0);
   });
 
   test('variable defaults count as execution will see them', () => {
@@ -210,5 +211,44 @@ describe('answer size', () => {
     expect(stringify({ data: { s: 'é'.repeat(400) } })).toBe(
       JSON.stringify({ data: { s: 'é'.repeat(400) } }),
     );
+  });
+});
+
+describe('variable shapes', () => {
+  const bounds = { maxListItems: 500, maxObjectKeys: 100, maxDepth: 32 };
+
+  test('real inputs pass: 500 representations, a full update input', () => {
+    const representations = Array.from({ length: 500 }, (_, i) => ({
+      __typename: 'Referral',
+      id: String(i),
+    }));
+    expect(variableShapeProblem({ r: representations }, bounds)).toBeUndefined();
+    expect(
+      variableShapeProblem(
+        {
+          input: {
+            details: { requirements: { solutions: [{ id: 'a', name: 'b' }] } },
+            team: [{ email: 'a@b.c' }],
+          },
+        },
+        bounds,
+      ),
+    ).toBeUndefined();
+    expect(variableShapeProblem(undefined, bounds)).toBeUndefined();
+  });
+
+  test('the first bound broken is named, however deep it sits', () => {
+    expect(variableShapeProblem({ a: { b: [Array.from({ length: 501 }, () => 1)] } }, bounds)).toBe(
+      'A list in the variables may have at most 500 items.',
+    );
+    expect(
+      variableShapeProblem(
+        { a: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) },
+        bounds,
+      ),
+    ).toBe('An object in the variables may have at most 100 fields.');
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i += 1) deep = { a: deep };
+    expect(variableShapeProblem(deep, bounds)).toBe('Variables may nest at most 32 levels.');
   });
 });
