@@ -10,22 +10,25 @@
  * and `gateway` on BENCH_PROFILE_SCENARIO (3) for BENCH_PROFILE_SECONDS (5) each; 0: skip).
  * The gateway runs with the Node flags of `npm start` (package.json), so the bench measures what ships.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
+import {
+  baselineWorktree,
+  type Child,
+  Children,
+  cpuTicks,
+  freePort,
+  git,
+  pin,
+  procStatusKb,
+  procTicks,
+  startFlags,
+  waitFor,
+} from './harness.ts';
 import { type ProfileSummary, summarizeProfile } from './profileSummary.ts';
 import {
   AUTHORIZATION,
@@ -64,28 +67,11 @@ const onlyContestants = env.BENCH_CONTESTANTS?.split(',');
 const scenarios = SCENARIOS.filter((s) => !onlyScenarios || onlyScenarios.includes(s.id));
 const contestantNames = CONTESTANT_NAMES.filter((c) => !onlyContestants || onlyContestants.includes(c));
 
-// ---------------------------------------------------------------- processes
+// ---------------------------------------------------------------- processes (bench/harness.ts)
 
-interface Child {
-  readonly name: string;
-  readonly proc: ChildProcess;
-  stdout: string;
-  stderr: string;
-}
-const children: Child[] = [];
+const children = new Children();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
+/** Starts `node [nodeArgs] <cwd>/<script>` as a bench child (stopped whatever happens). */
 function start(
   name: string,
   script: string,
@@ -93,51 +79,11 @@ function start(
   nodeArgs: readonly string[] = [],
   cwd = ROOT.pathname,
 ): Child {
-  const proc = spawn(process.execPath, [...nodeArgs, new URL(script, `file://${cwd}`).pathname], {
-    cwd,
-    env: { PATH: env.PATH ?? '', HOME: env.HOME ?? '', NODE_ENV: 'production', ...childEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const child: Child = { name, proc, stdout: '', stderr: '' };
-  // Bounded: only the first 64 KB of each stream is kept.
-  proc.stdout?.on('data', (d: Buffer) => {
-    if (child.stdout.length < 65536) child.stdout += d.toString();
-  });
-  proc.stderr?.on('data', (d: Buffer) => {
-    if (child.stderr.length < 65536) child.stderr += d.toString();
-  });
-  proc.on('exit', (code, signal) => {
-    if (!stopping)
-      process.stderr.write(`bench: ${name} exited (${code ?? signal})\n${child.stderr.slice(-2000)}\n`);
-  });
-  children.push(child);
-  return child;
-}
-
-let stopping = false;
-async function stopChild(c: Child): Promise<void> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => c.proc.once('exit', resolve));
-  c.proc.kill('SIGTERM');
-  const timer = setTimeout(() => c.proc.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-async function stopAll(): Promise<void> {
-  stopping = true;
-  await Promise.all(children.map(stopChild));
-}
-
-/** The Node flags of `npm start` ("node <flags> src/main.ts") in the checkout at `dir`. */
-function startFlags(dir: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
-  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
-  const at = words.indexOf('src/main.ts');
-  return words[0] === 'node' && at > 0 ? words.slice(1, at) : [];
+  return children.start(name, script, { env: childEnv, nodeArgs, cwd });
 }
 
 function shortCommit(ref: string): string {
-  return execFileSync('git', ['rev-parse', '--short', ref], { cwd: ROOT.pathname, encoding: 'utf8' }).trim();
+  return git(['rev-parse', '--short', ref]) ?? ref;
 }
 
 /**
@@ -147,14 +93,7 @@ function shortCommit(ref: string): string {
 function baselineCheckout(): string | undefined {
   if (BASELINE === '' || BASELINE === 'none') return undefined;
   try {
-    const sha = shortCommit(`${BASELINE}^{commit}`);
-    const dir = new URL(`.bench-baseline/${sha}/`, ROOT).pathname;
-    if (!existsSync(dir)) {
-      execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: ROOT.pathname, stdio: 'ignore' });
-    }
-    if (!existsSync(join(dir, 'node_modules')))
-      symlinkSync(new URL('node_modules', ROOT).pathname, join(dir, 'node_modules'));
-    return dir;
+    return `${baselineWorktree(BASELINE)}/`;
   } catch (error) {
     process.stderr.write(
       `bench: no baseline checkout of ${BASELINE} (${String(error)}); 'before' left out\n`,
@@ -163,54 +102,21 @@ function baselineCheckout(): string | undefined {
   }
 }
 
-/** Polls `probe` every 100 ms for at most `ms`. */
-async function waitFor(what: string, probe: () => Promise<boolean>, ms = 20000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`bench: ${what} did not become ready within ${ms} ms`);
-}
-
-function pin(pid: number | undefined, cpu: number): void {
-  if (!PIN || pid === undefined) return;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
-  } catch {
-    process.stderr.write(`bench: could not pin ${pid} to CPU ${cpu}\n`);
-  }
+/** Pins when BENCH_PIN allows it. */
+function pinTo(pid: number | undefined, cpu: number): void {
+  if (PIN) pin(pid, cpu);
 }
 
 // ---------------------------------------------------------------- /proc sampling
 
-function readRssKb(pid: number): number {
-  const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) : 0;
-}
-function procTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-function cpuTicks(): { busy: number; total: number }[] {
-  return readFileSync('/proc/stat', 'utf8')
-    .split('\n')
-    .filter((l) => /^cpu\d+ /.test(l))
-    .map((l) => {
-      const v = l.trim().split(/\s+/).slice(1).map(Number);
-      const idle = (v[3] ?? 0) + (v[4] ?? 0);
-      const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-      return { busy: total - idle, total };
-    });
-}
+const readRssKb = (pid: number): number => procStatusKb(pid, 'VmRSS') ?? 0;
 
 interface Sampler {
   stop(): { peakRssMb: number; cpuPct: number; core0Pct: number };
 }
 function sample(pid: number | undefined): Sampler {
   const t0 = performance.now();
-  const ticks0 = pid ? procTicks(pid) : 0;
+  const ticks0 = pid ? (procTicks(pid) ?? 0) : 0;
   const cores0 = cpuTicks();
   let peak = pid ? readRssKb(pid) : 0;
   const timer = setInterval(() => {
@@ -224,7 +130,7 @@ function sample(pid: number | undefined): Sampler {
       const c0 = cores0[0];
       const c1 = cores1[0];
       const core0Pct = c0 && c1 ? (100 * (c1.busy - c0.busy)) / Math.max(1, c1.total - c0.total) : 0;
-      const cpuPct = pid ? (procTicks(pid) - ticks0) / seconds : 0; // 100 ticks/s = 100 %
+      const cpuPct = pid ? ((procTicks(pid) ?? ticks0) - ticks0) / seconds : 0; // 100 ticks/s = 100 %
       return { peakRssMb: pid ? Math.max(peak, readRssKb(pid)) / 1024 : 0, cpuPct, core0Pct };
     },
   };
@@ -372,7 +278,7 @@ async function openLoop(
 async function main(): Promise<void> {
   const benchStart = Date.now();
   loadAtStart = loadavg()[0] ?? 0;
-  pin(process.pid, 0);
+  pinTo(process.pid, 0);
 
   const emulatorChild = start('emulator', 'bench/emulatorWithDelay.ts', {
     EMULATOR_PORT: '0',
@@ -387,7 +293,7 @@ async function main(): Promise<void> {
     control = info.control;
     return true;
   });
-  pin(emulatorChild.proc.pid, 0);
+  pinTo(emulatorChild.proc.pid, 0);
   const upstream = new URL(upstreamUrl);
 
   const listing = await fetch(`${upstreamUrl}/engagements/referrals?$top=100`, {
@@ -449,6 +355,7 @@ async function main(): Promise<void> {
   const gatewayDirs = new Map<'before' | 'gateway', string>([['gateway', ROOT.pathname]]);
   const baseline = contestantNames.includes('before') ? baselineCheckout() : undefined;
   if (baseline) gatewayDirs.set('before', baseline);
+  let gatewayChild: Child | undefined;
   const startGateway = async (name: 'before' | 'gateway', nodeArgs: readonly string[] = []) => {
     const dir = gatewayDirs.get(name) as string;
     const port = await freePort();
@@ -461,7 +368,8 @@ async function main(): Promise<void> {
     );
     const origin = `http://127.0.0.1:${port}`;
     await waitFor(name, graphqlReady(`${origin}/graphql`));
-    pin(child.proc.pid, 1);
+    pinTo(child.proc.pid, 1);
+    if (name === 'gateway') gatewayChild ??= child;
     return { child, target: { name, kind: 'graphql', origin, path: '/graphql' } satisfies Target };
   };
   for (const name of ['before', 'gateway'] as const) {
@@ -469,7 +377,7 @@ async function main(): Promise<void> {
     const { child, target } = await startGateway(name);
     targets.set(name, { target, pid: child.proc.pid });
   }
-  for (const { pid } of targets.values()) if (pid) pin(pid, 1);
+  for (const { pid } of targets.values()) if (pid) pinTo(pid, 1);
   const active = contestantNames.filter((c) => targets.has(c));
 
   // One checked operation per scenario and contestant before measuring.
@@ -566,7 +474,7 @@ async function main(): Promise<void> {
       const fromUs = Number(process.hrtime.bigint() / 1000n);
       const r = await closedLoop(profiled, target, child.proc.pid, state, PROFILE_SECONDS);
       const toUs = Number(process.hrtime.bigint() / 1000n);
-      await stopChild(child);
+      await children.stop(child);
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       const json = file ? readFileSync(join(dir, file), 'utf8') : undefined;
       rmSync(dir, { recursive: true, force: true });
@@ -581,7 +489,6 @@ async function main(): Promise<void> {
     }
   }
 
-  const gatewayChild = children.find((c) => c.name === 'gateway');
   const report = renderReport({
     results,
     verified,
@@ -898,16 +805,15 @@ function renderReport(input: ReportInput): string {
 
 const guard = setTimeout(() => {
   process.stderr.write('bench: took longer than 30 minutes, giving up\n');
-  void stopAll().then(() => process.exit(2));
+  void children.stopAll().then(() => process.exit(2));
 }, 30 * 60_000);
 guard.unref();
-process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
-process.on('SIGTERM', () => void stopAll().then(() => process.exit(143)));
+children.stopOnExit();
 try {
   await main();
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 } finally {
-  await stopAll();
+  await children.stopAll();
 }
