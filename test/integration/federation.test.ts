@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { startAccountsSubgraph } from '../../supergraph/accounts/accountsSubgraph.ts';
 import { ROUTER_NAMES, type RouterName, type Routers, startRouters } from '../helpers/routers.ts';
-import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
+import {
+  ALL_REFERRAL_FIELDS,
+  MEMBER_FRAGMENT,
+  type Stack,
+  startStack,
+  TEST_TOKEN,
+} from '../helpers/stack.ts';
 import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
 
 let stack: Stack;
@@ -90,6 +96,27 @@ describe.each(ROUTER_NAMES)('through a composed supergraph (%s)', (name: RouterN
     );
     expect(result.errors).toBeUndefined();
     expect(ids.map((_, k) => (result.data?.[`r${k}`] as { id: string } | null)?.id)).toEqual(ids);
+  });
+
+  test('fifteen aliased full-detail lookups, the alias limit, pass although the router copies every fragment per field', async () => {
+    const ids = referralIds.slice(0, 15);
+    const fragments = TEN_ALIASED_LOOKUPS.slice(TEN_ALIASED_LOOKUPS.indexOf('fragment member'));
+    const fifteen = `query Details(${ids.map((_, k) => `$id${k}: ID!`).join(', ')}) {
+${ids.map((_, k) => `  r${k}: referral(id: $id${k}) { ...everything }`).join('\n')}
+}
+${fragments}`;
+    const result = await viaRouter(fifteen, Object.fromEntries(ids.map((id, k) => [`id${k}`, id])));
+    expect(result.errors).toBeUndefined();
+    expect(ids.map((_, k) => (result.data?.[`r${k}`] as { id: string } | null)?.id)).toEqual(ids);
+    expect(stack.emulator.requests).toHaveLength(15);
+  });
+
+  test('two full pages through the router are refused as they are directly, though it sends `first` as a variable', async () => {
+    const pages = `{ a: referrals(first: 100) { edges { node { ${ALL_REFERRAL_FIELDS} } } } b: referrals(first: 100) { edges { node { ${ALL_REFERRAL_FIELDS} } } } } ${MEMBER_FRAGMENT}`;
+    const result = await viaRouter(pages);
+    expect(result.errors?.length).toBeGreaterThan(0);
+    expect(result.data?.a ?? null).toBeNull();
+    expect(stack.emulator.requests).toHaveLength(0);
   });
 
   test('updateReferral answers each union member by __typename', async () => {
