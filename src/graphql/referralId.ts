@@ -3,7 +3,7 @@
  * (fact sheet §3.2); anything outside the set below would be encoded into the URL path anyway,
  * so refusing it early gives the caller a clear error instead of an upstream 404.
  */
-import { badUserInput } from './errorMapping.ts';
+import { badUserInput } from '../errors/create.ts';
 
 const REFERRAL_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 

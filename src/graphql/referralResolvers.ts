@@ -4,12 +4,12 @@
  * fields whose wire form differs from the schema have resolvers here.
  */
 
+import { badUserInput } from '../errors/create.ts';
 import { buildFilter, type ReferralListCondition } from '../upstream/odataQuery.ts';
 import { MAX_PAGE_SIZE, type ReferralPage } from '../upstream/referralsApi.ts';
 import type { InputMaybe, ReferralFilter, Resolvers } from './__generated__/resolvers-types.ts';
 import { filterKey, toConnection } from './connection.ts';
 import type { GatewayContext } from './context.ts';
-import { badUserInput } from './errorMapping.ts';
 import { primeReferrals } from './loaders.ts';
 import { checkId } from './referralId.ts';
 import { updateReferral } from './updateReferral.ts';

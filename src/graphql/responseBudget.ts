@@ -9,7 +9,7 @@
  * every field; a selection holds some); the exact size is checked once more before the answer is
  * serialized (answerSize.ts).
  */
-import { GraphQLError } from 'graphql';
+import { responseTooLarge } from '../errors/create.ts';
 import { wireLength } from '../upstream/referralsApi.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
 
@@ -40,11 +40,4 @@ export class ResponseBudget {
   get exceeded(): boolean {
     return this.#exceeded;
   }
-}
-
-export function responseTooLarge(limitBytes: number): GraphQLError {
-  return new GraphQLError(
-    `The answer would be larger than ${limitBytes} bytes. Ask for fewer items or fewer fields.`,
-    { extensions: { code: 'RESPONSE_TOO_LARGE' } },
-  );
 }

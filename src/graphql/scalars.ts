@@ -4,13 +4,12 @@
  * Input values must be strings; their format is checked by the update's field validation, so
  * a bad date answers `ReferralValidationFailed` with its path like every other format error.
  */
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { badUserInput } from '../errors/create.ts';
 
 function parseDateTime(value: unknown): string {
   if (typeof value !== 'string') {
-    throw new GraphQLError('DateTime must be a string such as 2025-06-30T00:00:00.0000000Z', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw badUserInput('DateTime must be a string such as 2025-06-30T00:00:00.0000000Z');
   }
   return value;
 }
@@ -25,7 +24,7 @@ export const DateTime = new GraphQLScalarType<string, string>({
   parseValue: parseDateTime,
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) {
-      throw new GraphQLError('DateTime must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw badUserInput('DateTime must be a string');
     }
     return parseDateTime(ast.value);
   },

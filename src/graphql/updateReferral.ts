@@ -2,7 +2,7 @@
  * `updateReferral`: read fresh, decide with the pure `planUpdate`, write with If-Match, and map
  * every business outcome to a member of `UpdateReferralResult` (CONTRACT, steps 1–6). Failures
  * that are not business outcomes (auth, timeouts, 5xx, bad responses) propagate as
- * `UpstreamError`s and become top-level errors in formatError.ts.
+ * `UpstreamError`s and become top-level errors shaped by src/errors/format.ts.
  */
 import { checkInputLimits } from '../domain/referral/inputLimits.ts';
 import type { JsonObject, ReferralChanges } from '../domain/referral/merge.ts';

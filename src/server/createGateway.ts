@@ -15,9 +15,9 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from '../config/config.ts';
+import { createFormatError } from '../errors/format.ts';
 import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
-import { createFormatError } from '../graphql/formatError.ts';
 import type { Logger } from '../log/logger.ts';
 import { createUpstreamClient } from '../upstream/httpClient.ts';
 import { createReferralsApi } from '../upstream/referralsApi.ts';

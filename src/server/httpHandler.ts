@@ -10,8 +10,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
+import { GATEWAY_ERRORS, type GatewayErrorCode, INTERNAL_ERROR_MESSAGE } from '../errors/codes.ts';
+import { httpErrorBody } from '../errors/format.ts';
 import type { GatewayContext, RequestLifetime } from '../graphql/context.ts';
-import { INTERNAL_ERROR_MESSAGE } from '../graphql/errorMapping.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyCors, type CorsPolicy } from './cors.ts';
 
@@ -56,7 +57,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable' });
       }
       if (url.pathname !== GRAPHQL_PATH)
-        return sendJson(res, 404, { error: 'Not found. GraphQL is served at /graphql.' });
+        return sendError(res, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.', 404);
       if (applyCors(options.cors, req, res)) return;
 
       res.on('close', () => {
@@ -76,11 +77,11 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       } catch (error) {
         if (error instanceof BodyTooLarge) {
           res.setHeader('connection', 'close');
-          return sendGraphQLError(
+          return sendError(
             res,
-            413,
-            `Request body is larger than ${options.maxRequestBytes} bytes.`,
             'BAD_REQUEST',
+            `Request body is larger than ${options.maxRequestBytes} bytes.`,
+            413,
           );
         }
         if (
@@ -92,7 +93,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
           logger.info({ requestId }, 'request body not received before the deadline; closing');
           res.setHeader('connection', 'close');
           res.once('finish', () => req.socket.destroy());
-          sendGraphQLError(res, 408, 'The request body did not arrive in time.', 'REQUEST_TIMEOUT');
+          sendError(res, 'REQUEST_TIMEOUT', 'The request body did not arrive in time.');
           return;
         }
         if (error instanceof BodyAborted) {
@@ -106,7 +107,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         try {
           body = JSON.parse(raw);
         } catch {
-          return sendGraphQLError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
+          return sendError(res, 'BAD_REQUEST', 'The request body is not valid JSON.');
         }
       }
 
@@ -131,7 +132,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       res.end();
     } catch (error) {
       logger.error({ err: error, requestId }, 'HTTP handler failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, INTERNAL_ERROR_MESSAGE, 'INTERNAL_SERVER_ERROR');
+      if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE);
       else res.destroy();
     } finally {
       clearTimeout(deadline);
@@ -191,6 +192,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+/** An HTTP-level error answer, shaped by the errors module; `x-request-id` is already set. */
+function sendError(
+  res: ServerResponse,
+  code: GatewayErrorCode,
+  message: string,
+  status: number = GATEWAY_ERRORS[code].httpStatus,
+): void {
+  sendJson(res, status, httpErrorBody(code, message));
 }

@@ -55,7 +55,7 @@ export function createJitExecutor(schema: GraphQLSchema, options: JitOptions): E
     let entry = compiled.get(key);
     if (entry === undefined) {
       const result = compileQuery(schema, request.document, operation.name?.value, {
-        // Stacks are never shown to clients or logged (formatError.ts): don't pay for them.
+        // Stacks are never shown to clients or logged (src/errors/format.ts): don't pay for them.
         disablingCapturingStackErrors: true,
       });
       entry = isCompiledQuery(result) ? result : null;
@@ -91,7 +91,7 @@ export function createJitExecutor(schema: GraphQLSchema, options: JitOptions): E
  * graphql-jit's errors inherit from GraphQLError but leave `extensions` undefined when the thrown
  * error had none, and Apollo's error formatting reads `extensions.code` of every error. The same
  * error built by graphql-js's own constructor has `extensions: {}` and keeps the original error
- * (what formatError.ts decides on) and jit's already computed locations.
+ * (what src/errors/format.ts decides on) and jit's already computed locations.
  */
 function asGraphQLJsError(error: GraphQLError): GraphQLError {
   if (error.extensions !== undefined) return error;

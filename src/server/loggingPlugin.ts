@@ -7,8 +7,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLError } from 'graphql';
+import { isMasked } from '../errors/format.ts';
 import type { GatewayContext } from '../graphql/context.ts';
-import { isMasked } from '../graphql/formatError.ts';
 import { isUpstreamError } from '../upstream/upstreamErrors.ts';
 
 function httpStatus(error: GraphQLError): number | undefined {

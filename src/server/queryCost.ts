@@ -13,12 +13,13 @@ import {
   type ArgumentNode,
   type DocumentNode,
   type FieldNode,
-  GraphQLError,
+  type GraphQLError,
   Kind,
   type OperationDefinitionNode,
   validate,
   visit,
 } from 'graphql';
+import { overLimit } from '../errors/create.ts';
 import type { PricingRequest } from './requestGuards.ts';
 
 /** Arguments whose value multiplies the price of the selection below them (armor's rule). */
@@ -159,10 +160,7 @@ function priceOf(request: PricingRequest, options: CostOptions): GraphQLError | 
   if (!rejection) return undefined;
   // Said as a validation refusal (what the same document with literals gets), without armor's
   // "Syntax Error: " prefix, which it is not.
-  return new GraphQLError(
+  return overLimit(
     `${rejection.message.replace(/^Syntax Error: /, '')} Page sizes from variables and defaults count.`,
-    {
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
-    },
   );
 }

@@ -7,14 +7,14 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
-  GraphQLError,
+  type GraphQLError,
   type GraphQLSchema,
   isObjectType,
   isUnionType,
   Kind,
   type OperationDefinitionNode,
 } from 'graphql';
-import { NO_CREDENTIALS_MESSAGE } from '../graphql/errorMapping.ts';
+import { noCredentials, refusedInput, upstreamBudgetExceeded } from '../errors/create.ts';
 import { isBearerAuthorization } from '../upstream/bearer.ts';
 import { certainUpstreamCalls, effectiveVariables, operationDemand } from './operationDemand.ts';
 import { type VariableBounds, variableShapeProblem } from './variableBounds.ts';
@@ -33,9 +33,8 @@ function entityKeys(schema: GraphQLSchema): ReadonlyMap<string, readonly string[
 }
 
 function badRepresentation(): GraphQLError {
-  return new GraphQLError(
+  return refusedInput(
     'Each `_entities` representation must be an object with the `__typename` of an entity type and its key fields.',
-    { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
   );
 }
 
@@ -81,34 +80,26 @@ export function requestGuard(options: RequestGuardOptions): ApolloServerPlugin {
           if (keysFor?.schema !== schema) keysFor = { schema, keys: entityKeys(schema) };
           const shapeProblem = variableShapeProblem(request.variables, options.variableBounds);
           if (shapeProblem) {
-            throw new GraphQLError(shapeProblem, {
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-            });
+            throw refusedInput(shapeProblem);
           }
           const variables = effectiveVariables(operation, request.variables ?? {});
           const demand = operationDemand(operation, fragmentsOf(document), variables);
 
           if (demand.representations.length > options.maxRepresentations) {
-            throw new GraphQLError(
+            throw refusedInput(
               `At most ${options.maxRepresentations} \`_entities\` representations are accepted per request.`,
-              { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
             );
           }
           for (const item of demand.representations) checkRepresentation(item, schema, keysFor.keys);
 
           if (demand.needsUpstream && !isBearerAuthorization(request.http?.headers.get('authorization'))) {
-            throw new GraphQLError(NO_CREDENTIALS_MESSAGE, {
-              // httpHandler.ts adds the `WWW-Authenticate` header every 401 needs.
-              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-            });
+            // httpHandler.ts adds the `WWW-Authenticate` header every 401 needs.
+            throw noCredentials();
           }
 
           const certainCalls = certainUpstreamCalls(demand);
           if (certainCalls > options.maxUpstreamCalls) {
-            throw new GraphQLError(
-              `This request needs at least ${certainCalls} Partner API calls; one request may make at most ${options.maxUpstreamCalls}. Split it into smaller requests.`,
-              { extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED', http: { status: 400 } } },
-            );
+            throw upstreamBudgetExceeded(certainCalls, options.maxUpstreamCalls);
           }
 
           const overCost = options.priceWithVariables({ schema, document, operation, variables });
@@ -141,27 +132,4 @@ function checkRepresentation(
     const part = rest[name];
     if (typeof part !== 'string' && typeof part !== 'number') throw badRepresentation();
   }
-}
-
-/**
- * Apollo answers some malformed requests (e.g. an unsupported persisted-query version) with a
- * 4xx and an error that carries no code; it would then be coded INTERNAL_SERVER_ERROR, which
- * tells the client the fault is ours. Such errors get BAD_REQUEST, which is what they are.
- */
-export function requestErrorCodePlugin(): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            const extensions = error.extensions as Record<string, unknown>;
-            const status = (extensions.http as { status?: number } | undefined)?.status;
-            if (extensions.code === undefined && status !== undefined && status >= 400 && status < 500) {
-              extensions.code = 'BAD_REQUEST';
-            }
-          }
-        },
-      };
-    },
-  };
 }

@@ -16,8 +16,8 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
+import { formattedError, responseTooLargeMessage } from '../errors/create.ts';
 import type { GatewayContext } from '../graphql/context.ts';
-import { responseTooLarge } from '../graphql/responseBudget.ts';
 
 export interface ResponseLimits {
   readonly maxResponseBytes: number;
@@ -69,13 +69,13 @@ export function jsonLengthWithin(value: unknown, limit: number): number {
 }
 
 function tooLarge(maxResponseBytes: number, mutation = false): GraphQLFormattedError {
-  const { message, extensions } = responseTooLarge(maxResponseBytes);
-  return {
-    message: mutation
+  const message = responseTooLargeMessage(maxResponseBytes);
+  return formattedError(
+    'RESPONSE_TOO_LARGE',
+    mutation
       ? `${message} Changes this request made may have been written: read the referrals again before retrying.`
       : message,
-    extensions: { ...extensions },
-  };
+  );
 }
 
 export function responseLimitsPlugin(limits: ResponseLimits): ApolloServerPlugin<GatewayContext> {
@@ -112,10 +112,9 @@ export function responseLimitsPlugin(limits: ResponseLimits): ApolloServerPlugin
               ...result,
               errors: [
                 ...errors.slice(0, limits.maxErrors),
-                {
-                  message: `${omitted} more errors were left out of this answer.`,
-                  extensions: { code: 'TOO_MANY_ERRORS', omitted },
-                },
+                formattedError('TOO_MANY_ERRORS', `${omitted} more errors were left out of this answer.`, {
+                  omitted,
+                }),
               ],
             };
           }

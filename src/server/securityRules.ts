@@ -16,7 +16,7 @@ import { GraphQLError, type ValidationContext, type ValidationRule } from 'graph
 import { REFERRAL_INPUT_LIMITS } from '../domain/referral/inputLimits.ts';
 import { DEFAULT_PAGE_SIZE } from '../graphql/referralResolvers.ts';
 import { createCostPricer } from './queryCost.ts';
-import { requestErrorCodePlugin, requestGuard } from './requestGuards.ts';
+import { requestGuard } from './requestGuards.ts';
 
 export interface OperationLimits {
   /** Deepest nesting of an operation; each fragment level counts; `__schema` is exempt. */
@@ -131,7 +131,7 @@ export function securityRules(options: SecurityRulesOptions): SecurityRules {
   const { limits, production } = options;
   const armor = new ApolloArmor({
     // Outside production suggestions help developers; in production they would leak the schema.
-    // formatError.ts removes them from every message (armor's rule would leave "[Suggestion
+    // src/errors/format.ts removes them from every message (armor's rule would leave "[Suggestion
     // hidden]?" in validation messages only).
     blockFieldSuggestion: { enabled: false },
     // Counted by graphql-js's parser instead (`parseOptions.maxTokens`): armor's Apollo plugin
@@ -151,7 +151,7 @@ export function securityRules(options: SecurityRulesOptions): SecurityRules {
   // plugin shape, two declarations of it (plain objects at run time, nothing imported).
   const armorPlugins = protection.plugins as unknown as ApolloServerPlugin[];
   return {
-    // Suggestions in messages are removed when errors are formatted (formatError.ts).
+    // Suggestions in messages are removed when errors are formatted (src/errors/format.ts).
     plugins: [
       ...armorPlugins,
       requestGuard({
@@ -170,7 +170,6 @@ export function securityRules(options: SecurityRulesOptions): SecurityRules {
           rule: COST_WEIGHTS,
         }),
       }),
-      requestErrorCodePlugin(),
     ],
     validationRules: [
       KnownRootOperationType,

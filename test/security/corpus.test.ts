@@ -14,7 +14,7 @@ import { report } from '../helpers/report.ts';
 import { type Stack, startStack, TEST_TOKEN, useStack } from '../helpers/stack.ts';
 import { type CorpusEntry, loadCorpus, requestBody } from './corpus.ts';
 
-/** Codes a refused operation may carry: all on formatError.ts's allow-list. */
+/** Codes a refused operation may carry: all in the public set of src/errors/codes.ts. */
 const REJECTION_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

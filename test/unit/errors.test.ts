@@ -1,14 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
 import { GraphQLError } from 'graphql';
-import { badUserInput } from '../../src/graphql/errorMapping.ts';
-import { formatError } from '../../src/graphql/formatError.ts';
+import { GATEWAY_ERROR_CODES, GATEWAY_ERRORS } from '../../src/errors/codes.ts';
+import { badUserInput, gatewayError } from '../../src/errors/create.ts';
+import { createFormatError, normalize as formatError } from '../../src/errors/format.ts';
 import { UPSTREAM_ERROR_CODES, UpstreamError } from '../../src/upstream/upstreamErrors.ts';
 
 function asResolverError(original: Error): GraphQLError {
   return new GraphQLError(original.message, { path: ['referral'], originalError: original });
 }
 
-describe('formatError masks by default', () => {
+describe('the normalising step masks by default', () => {
   test('an unexpected error becomes INTERNAL_SERVER_ERROR with a fixed message', () => {
     const error = asResolverError(new Error('connect to 10.1.2.3 failed at /srv/app/x.ts:12'));
     const formatted = formatError(
@@ -75,4 +76,53 @@ describe('formatError masks by default', () => {
       );
     },
   );
+});
+
+describe('the normalising step, in its order', () => {
+  test('1. a 4xx Apollo answers without a code is BAD_REQUEST, not INTERNAL_SERVER_ERROR', () => {
+    const original = new GraphQLError('Unsupported persisted query version', {
+      extensions: { http: { status: 400 } },
+    });
+    expect(
+      formatError({ message: original.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, original),
+    ).toEqual({
+      message: 'Unsupported persisted query version',
+      locations: undefined,
+      path: undefined,
+      extensions: { code: 'BAD_REQUEST' },
+    });
+  });
+
+  test('2. suggestions are stripped in production only, whatever wrote the message', () => {
+    const message = 'Field "statuss" is not defined by type "ReferralFilter". Did you mean "status"?';
+    const original = new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+    // graphql-jit's messages are read-only: the step must not write to the error.
+    Object.defineProperty(original, 'message', { value: message, writable: false });
+    const formatted = { message, extensions: { code: 'BAD_USER_INPUT' } };
+    expect(createFormatError({ hideSuggestions: true })(formatted, original).message).toBe(
+      'Field "statuss" is not defined by type "ReferralFilter".',
+    );
+    expect(createFormatError({ hideSuggestions: false })(formatted, original).message).toBe(message);
+  });
+
+  test('3. only codes of the public set pass', () => {
+    for (const code of GATEWAY_ERROR_CODES.filter((c) => c !== 'INTERNAL_SERVER_ERROR')) {
+      const error = gatewayError(code, 'said on purpose');
+      expect(formatError(error.toJSON(), error)).toMatchObject({
+        message: 'said on purpose',
+        extensions: { code },
+      });
+    }
+  });
+});
+
+describe('minting codes', () => {
+  test('a request refused before execution carries its code’s HTTP status; one inside execution carries none', () => {
+    expect(gatewayError('UNAUTHENTICATED', 'm', { refusesRequest: true }).extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      http: { status: 401 },
+    });
+    expect(gatewayError('RESPONSE_TOO_LARGE', 'm').extensions).toEqual({ code: 'RESPONSE_TOO_LARGE' });
+    expect(GATEWAY_ERRORS.UPSTREAM_BUDGET_EXCEEDED.httpStatus).toBe(400);
+  });
 });
