@@ -1,5 +1,5 @@
 /**
- * The `referrals` Relay connection over the Partner API's OData paging (fact sheet §3.1).
+ * The `referrals` Relay connection over the Partner API's OData paging (docs/partner-api.md §3.1).
  *
  * A cursor marks the position right after one referral: the page request that holds it (path and
  * query, as the upstream gave it in `@odata.nextLink`) and how many items of that page come

@@ -1,5 +1,5 @@
 /**
- * How each GraphQL enum value maps to the Partner API's PascalCase wire string (fact sheet §0.8,
+ * How each GraphQL enum value maps to the Partner API's PascalCase wire string (docs/partner-api.md §0.8,
  * §5.2). Typed against the generated `*Resolvers` types, which codegen derives from the same
  * mapping in codegen.yml: if the two ever disagree, type checking fails.
  */

@@ -1,7 +1,9 @@
 /**
  * DataLoaders, one set per GraphQL request. The Partner API has no batch read, so a batch fans
  * out to one GET per distinct id; what the loader buys is de-duplication: ten aliases of one
- * referral, or a list followed by `referral(id)` of one of its items, cost one upstream call.
+ * referral cost one upstream call. Only whole referrals enter it (a GET, or what a write read
+ * or wrote): list items may be partial (docs/partner-api.md §3.1), so a `referral(id)` after a
+ * list reads the referral itself rather than answer missing fields from the list's copy.
  */
 import DataLoader from 'dataloader';
 import type { CallContext } from '../upstream/httpClient.ts';
@@ -19,11 +21,6 @@ export function createLoaders(api: ReferralsApi, call: CallContext): Loaders {
       Promise.all(ids.map((id) => api.getReferral(id, call).catch((error: unknown) => asError(error)))),
     ),
   };
-}
-
-/** Puts the items of a list page into the loader, so later loads of them cost nothing. */
-export function primeReferrals(loaders: Loaders, items: readonly WireReferral[]): void {
-  for (const item of items) loaders.referral.prime(item.id, item);
 }
 
 function asError(error: unknown): Error {

@@ -1,6 +1,6 @@
 /**
  * Referral ids as the gateway accepts them. Partner API ids are GUIDs in every example
- * (fact sheet §3.2); anything outside the set below would be encoded into the URL path anyway,
+ * (docs/partner-api.md §3.2); anything outside the set below would be encoded into the URL path anyway,
  * so refusing it early gives the caller a clear error instead of an upstream 404.
  */
 import { badUserInput } from '../errors/create.ts';

@@ -10,9 +10,8 @@ import { MAX_PAGE_SIZE, type ReferralPage } from '../upstream/referralsApi.ts';
 import type { InputMaybe, ReferralFilter, Resolvers } from './__generated__/resolvers-types.ts';
 import { filterKey, toConnection } from './connection.ts';
 import type { GatewayContext } from './context.ts';
-import { primeReferrals } from './loaders.ts';
 import { checkId } from './referralId.ts';
-import { updateReferral } from './updateReferral.ts';
+import { resolveUpdateReferral } from './updateReferralResult.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -74,7 +73,6 @@ export const referralResolvers: Resolvers = {
       }
       const filter = buildFilter(conditions(args.filter));
       const { page, skip } = await readPage(ctx, args.after, filter, first);
-      primeReferrals(ctx.loaders, page.items);
       const connection = toConnection(page, skip, first, filterKey(filter));
       for (const edge of connection.edges) ctx.response.referral(edge.node);
       return connection;
@@ -82,7 +80,8 @@ export const referralResolvers: Resolvers = {
   },
 
   Mutation: {
-    updateReferral: (_parent, { id, input, etag }, ctx) => updateReferral(ctx, checkId(id), input, etag),
+    updateReferral: (_parent, { id, input, etag }, ctx) =>
+      resolveUpdateReferral(ctx, checkId(id), input, etag),
   },
 
   UpdateReferralResult: {
@@ -112,7 +111,7 @@ export const referralResolvers: Resolvers = {
   },
 
   CustomerProfile: {
-    // Older payloads send `ids: {}` (fact sheet §5.2): no ids, not an error.
+    // Older payloads send `ids: {}` (docs/partner-api.md §5.2): no ids, not an error.
     ids: (profile) => (Array.isArray(profile.ids) ? profile.ids : null),
   },
 

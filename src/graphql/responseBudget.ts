@@ -7,7 +7,7 @@
  *
  * The charge is an estimate from above for ordinary selections (a referral's wire JSON holds
  * every field; a selection holds some); the exact size is checked once more before the answer is
- * serialized (answerSize.ts).
+ * serialized (server/responseLimits.ts).
  */
 import { responseTooLarge } from '../errors/create.ts';
 import { wireLength } from '../upstream/referralsApi.ts';

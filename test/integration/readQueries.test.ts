@@ -106,6 +106,36 @@ describe('referral(id)', () => {
   });
 });
 
+describe('a list and referral(id) in one request', () => {
+  test('referral(id) answers every field although the list’s copy of it was partial', async () => {
+    const id = firstId();
+    const stored = stack.emulator.getReferral(id) as Record<string, unknown>;
+    // List items may be partial (docs/partner-api.md §3.1): this page carries three fields.
+    stack.emulator.injectFault({
+      method: 'GET',
+      pathIncludes: '$top=',
+      times: 1,
+      fault: {
+        kind: 'raw',
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ value: [{ id, eTag: stored.eTag, name: stored.name }] }),
+      },
+    });
+    const res = await stack.gql(
+      `query($id: ID!) { referrals(first: 1) { edges { node { id name } } } referral(id: $id) { ${ALL_REFERRAL_FIELDS} } } ${MEMBER_FRAGMENT}`,
+      { id },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const { links: _links, ...answer } = (res.body.data as { referral: Record<string, unknown> }).referral;
+    expectProjection(answer, stored);
+    expect((answer.details as { notes?: unknown }).notes).toBe((stored.details as { notes?: unknown }).notes);
+    expect(stack.emulator.requests.map((r) => r.path).sort()).toEqual(
+      ['/v1.0/engagements/referrals', `/v1.0/engagements/referrals/${id}`].sort(),
+    );
+  });
+});
+
 describe('referrals(filter, first, after)', () => {
   test('25 referrals with every nested field cost exactly one upstream request', async () => {
     const res = await stack.gql(

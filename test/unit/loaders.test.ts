@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { createLoaders, primeReferrals } from '../../src/graphql/loaders.ts';
+import { createLoaders } from '../../src/graphql/loaders.ts';
 import type { CallContext } from '../../src/upstream/httpClient.ts';
 import type { ReferralsApi } from '../../src/upstream/referralsApi.ts';
 import type { WireReferral } from '../../src/upstream/referralWire.ts';
@@ -28,14 +28,6 @@ describe('the referral loader', () => {
     const results = await Promise.all(['a', 'b', 'a', 'a', 'missing'].map((id) => loaders.referral.load(id)));
     expect(results.map((r) => r?.id ?? null)).toEqual(['a', 'b', 'a', 'a', null]);
     expect(fetched.sort()).toEqual(['a', 'b', 'missing']);
-  });
-
-  test('a primed list item costs no upstream call', async () => {
-    const { api, fetched } = recordingApi({});
-    const loaders = createLoaders(api, call);
-    primeReferrals(loaders, [referral('x'), referral('y')]);
-    expect(await loaders.referral.load('y')).toEqual(referral('y'));
-    expect(fetched).toEqual([]);
   });
 
   test('one failing id fails only its own load', async () => {

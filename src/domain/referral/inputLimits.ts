@@ -2,7 +2,7 @@
  * How large a referral's writable fields may be, as typed data, checked on a caller's input
  * before anything else happens (no read, no write, no format rule run over 70,000 list items).
  *
- * The Partner API documents no field lengths (fact sheet §11, "Gaps"), so these are the
+ * The Partner API documents no field lengths (docs/partner-api.md §11, "Gaps"), so these are the
  * gateway's own, chosen well above real data (the seed's longest notes are a few hundred
  * characters) and far below what would make a request or an answer heavy. A value past them is a
  * `ReferralValidationFailed` with code TOO_LONG or TOO_MANY_ITEMS, never a Partner API 400/413.

@@ -1,6 +1,6 @@
 /**
  * Merges a caller's changes into the referral as the Partner API sent it, producing the body of
- * a full-replacement PUT (fact sheet §0.2–3, §3.4). Rules:
+ * a full-replacement PUT (docs/partner-api.md §0.2–3, §3.4). Rules:
  *
  * - an absent (`undefined`) change keeps the current value;
  * - `null` clears the field;
@@ -12,30 +12,27 @@
  * `links` and `@odata.context` are dropped from the body: the docs say to remove `links` from a
  * PUT (§3.4), and `@odata.context` is response metadata. Pure: no I/O, inputs never mutated.
  */
+import { isJsonObject } from '../json.ts';
+import type { ReferralChanges } from './changes.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+/**
+ * A JSON object as parsed: what the Partner API sent is kept as it came (values unchecked here,
+ * the wire schemas checked them), so the referral as read is one of these without a cast.
+ */
 export interface JsonObject {
-  [key: string]: JsonValue;
+  [key: string]: unknown;
 }
 
-/** Changes in wire form (the caller's input after enum mapping): plain data, nothing else. */
-export interface ReferralChanges {
-  readonly [key: string]: unknown;
-}
+/** Changes in wire form: the caller's input after enum mapping (changes.ts). */
+type Changes = Readonly<Record<string, unknown>>;
 
 /** Read-only metadata the PUT body must not carry. */
 export const RESPONSE_ONLY_FIELDS = ['links', '@odata.context'] as const;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  // GraphQL input objects have a null prototype; JSON objects have Object.prototype.
-  return proto === null || proto === Object.prototype;
-}
-
 function toJson(value: unknown): JsonValue {
   if (Array.isArray(value)) return value.map(toJson);
-  if (isObject(value)) {
+  if (isJsonObject(value)) {
     const out: JsonObject = {};
     for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = toJson(item);
     return out;
@@ -45,13 +42,13 @@ function toJson(value: unknown): JsonValue {
   throw new TypeError(`Not JSON data: ${typeof value}`);
 }
 
-export function mergeChanges(current: Readonly<JsonObject>, changes: ReferralChanges): JsonObject {
+export function mergeChanges(current: Readonly<JsonObject>, changes: ReferralChanges | Changes): JsonObject {
   const merged: JsonObject = { ...current };
   for (const [key, change] of Object.entries(changes)) {
     if (change === undefined) continue;
-    if (isObject(change)) {
+    if (isJsonObject(change)) {
       const base = current[key];
-      merged[key] = mergeChanges(isObject(base) ? (base as JsonObject) : {}, change);
+      merged[key] = mergeChanges(isJsonObject(base) ? (base as JsonObject) : {}, change);
     } else {
       merged[key] = toJson(change);
     }

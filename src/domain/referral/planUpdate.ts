@@ -1,6 +1,6 @@
 /**
  * Decides what an update does, from the referral as just read and the caller's changes, before
- * anything is written (CONTRACT "What updateReferral does", steps 2–4):
+ * anything is written (README "Updates", steps 2–4; docs/architecture.md):
  *
  * 1. the caller's etag must equal the current `eTag` exactly (RFC 9110 §13.1.1: If-Match uses
  *    strong comparison), otherwise the caller is editing a stale copy;
@@ -10,7 +10,8 @@
  *
  * Pure: the caller does the reading and writing.
  */
-import { type JsonObject, type ReferralChanges, replacementBody } from './merge.ts';
+import type { ReferralChanges } from './changes.ts';
+import { type JsonObject, replacementBody } from './merge.ts';
 import { checkTransition, type ReferralSubstatus, type SettableStatus } from './transitions.ts';
 import { type FieldError, validateChanges } from './validation.ts';
 

@@ -1,7 +1,7 @@
 /**
  * After a PUT whose outcome is unknown (the connection dropped or timed out after the request
  * was sent, a 5xx, an unreadable answer), a fresh read tells what happened. The `eTag` decides
- * first: it changes on every write (fact sheet §7), so an unchanged one proves nothing was
+ * first: it changes on every write (docs/partner-api.md §7), so an unchanged one proves nothing was
  * written. Otherwise the referral either is exactly what we sent (our write landed: a success,
  * not a false conflict) or someone else's write is there (a conflict the caller must see).
  * Pure: no I/O.

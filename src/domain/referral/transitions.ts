@@ -1,7 +1,7 @@
 /**
  * The Partner API's referral status/substatus transition table, as typed data.
  *
- * Source: referral-resources, create, update and PUT pages of the Partner API docs (fact sheet §6):
+ * Source: referral-resources, create, update and PUT pages of the Partner API docs (docs/partner-api.md §6):
  *
  * | status | may move to         | substatus allowed while in it |
  * | New    | New, Active, Closed | Pending, Received             |

@@ -1,5 +1,5 @@
 /**
- * Format rules for the fields a caller may change (fact sheet §6 "Formats"; CONTRACT step 4),
+ * Format rules for the fields a caller may change (docs/partner-api.md §6 "Formats"; README "Updates", step 4),
  * checked with zod before anything is written. Each failure names its path relative to the
  * input (`["details","currency"]`, `["team","0","email"]`) and a stable code. Where the platform
  * already knows the answer (currencies, regions, locales via `Intl`) it is asked instead of a

@@ -1,0 +1,117 @@
+/**
+ * `updateReferral` in GraphQL terms: the input goes to the write service as domain changes, and
+ * each domain outcome becomes a member of `UpdateReferralResult` (README "Updates"). Every
+ * referral handed out is charged to the answer's size budget; the per-request loader is kept in
+ * step with what the service read and wrote.
+ */
+import type { ReferralChanges } from '../domain/referral/changes.ts';
+import { isReferralStatus, isReferralSubstatus } from '../domain/referral/transitions.ts';
+import { capFieldErrors, type FieldError } from '../domain/referral/validation.ts';
+import { type UpdateOutcome, updateReferral, type WriteContext } from '../services/updateReferral.ts';
+import type { WireReferral } from '../upstream/referralWire.ts';
+import type { ResolversTypes, UpdateReferralInput } from './__generated__/resolvers-types.ts';
+import type { GatewayContext } from './context.ts';
+
+export type UpdateReferralResult = ResolversTypes['UpdateReferralResult'];
+
+/**
+ * The schema's input and the domain's changes have exactly one shape: a field added to, renamed
+ * in or retyped in one of them and not the other fails `tsc` here (enum values are strings in
+ * both: the wire's PascalCase, see codegen.yml).
+ */
+type Shape<T> = T extends string | number | boolean
+  ? 'value'
+  : T extends readonly (infer Item)[]
+    ? Shape<NonNullable<Item>>[]
+    : { -readonly [K in keyof T]-?: Shape<NonNullable<T[K]>> };
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const inputMatchesDomain: Same<Shape<UpdateReferralInput>, Shape<ReferralChanges>> = true;
+void inputMatchesDomain;
+
+const STALE_MESSAGE =
+  'The referral was changed since it was read. Review the current state and apply the change again.';
+const INVALID_MESSAGE = 'The input is not valid; nothing was written.';
+
+export async function resolveUpdateReferral(
+  ctx: GatewayContext,
+  id: string,
+  input: UpdateReferralInput,
+  etag: string,
+): Promise<UpdateReferralResult> {
+  const write: WriteContext = {
+    api: ctx.api,
+    call: ctx.call,
+    // What the service read or wrote is whole and current: later loads in this request see it.
+    observe: (referral) => {
+      ctx.loaders.referral.clear(referral.id).prime(referral.id, referral);
+    },
+  };
+  const outcome = await updateReferral(write, id, input, etag);
+  if (outcome.kind === 'updated' && outcome.recoveredFrom !== undefined) {
+    ctx.logger.info(
+      { code: outcome.recoveredFrom },
+      'write landed although its answer was lost; reconciled as success',
+    );
+  }
+  return toUpdateResult(ctx, outcome);
+}
+
+export function toUpdateResult(ctx: GatewayContext, outcome: UpdateOutcome): UpdateReferralResult {
+  switch (outcome.kind) {
+    case 'updated':
+      return { __typename: 'UpdateReferralSuccess', referral: ctx.response.referral(outcome.referral) };
+    case 'stale':
+      return preconditionFailed(ctx, outcome.current);
+    case 'invalid':
+      return validationFailed(
+        outcome.upstreamMessage ??
+          (outcome.tooLarge
+            ? 'The Partner API refused the referral as too large; nothing was written.'
+            : outcome.fieldErrors.length > 0
+              ? INVALID_MESSAGE
+              : 'The Partner API rejected the change; nothing was written.'),
+        outcome.fieldErrors,
+      );
+    case 'transitionNotAllowed':
+      return {
+        __typename: 'ReferralTransitionNotAllowed',
+        message: `A referral cannot move from ${describe(outcome.fromStatus, outcome.fromSubstatus)} to ${describe(outcome.toStatus, outcome.toSubstatus)}.`,
+        // Wire strings; a value the enum does not know answers null (see buildSchema.ts).
+        fromStatus: isReferralStatus(outcome.fromStatus) ? outcome.fromStatus : null,
+        fromSubstatus: isReferralSubstatus(outcome.fromSubstatus) ? outcome.fromSubstatus : null,
+        toStatus: isReferralStatus(outcome.toStatus) ? outcome.toStatus : null,
+        toSubstatus: isReferralSubstatus(outcome.toSubstatus) ? outcome.toSubstatus : null,
+        allowedStatuses: [...outcome.allowedStatuses],
+        allowedSubstatuses: [...outcome.allowedSubstatuses],
+      };
+    case 'notFound':
+      return {
+        __typename: 'ReferralNotFound',
+        message: 'There is no referral with this id.',
+        id: outcome.id,
+      };
+  }
+}
+
+function preconditionFailed(ctx: GatewayContext, current: WireReferral): UpdateReferralResult {
+  return {
+    __typename: 'ReferralPreconditionFailed',
+    message: STALE_MESSAGE,
+    currentEtag: current.eTag,
+    currentReferral: ctx.response.referral(current),
+  };
+}
+
+function validationFailed(message: string, errors: readonly FieldError[]): UpdateReferralResult {
+  const { listed, omitted } = capFieldErrors(errors);
+  return {
+    __typename: 'ReferralValidationFailed',
+    message,
+    fieldErrors: listed.map((error) => ({ ...error, path: [...error.path] })),
+    omittedFieldErrors: omitted,
+  };
+}
+
+function describe(status: unknown, substatus: unknown): string {
+  return `${typeof status === 'string' ? status : 'no status'}/${typeof substatus === 'string' ? substatus : 'no substatus'}`;
+}
