@@ -1,5 +1,5 @@
 /**
- * The Partner API error envelope (fact sheet §8):
+ * The Partner API error envelope (docs/partner-api.md §8):
  * `{"error":{"code","message","target","innerError"?}}`, `code` one of the documented values.
  */
 
@@ -49,7 +49,7 @@ export class ApiError extends Error {
   }
 }
 
-/** The 412 body as observed in the field (fact sheet §0.5, §7 [S9]). */
+/** The 412 body as observed in the field (docs/partner-api.md §0.5, §7 [S9]). */
 export function preconditionFailed(): ApiError {
   return new ApiError(
     412,

@@ -1,8 +1,9 @@
 /**
- * Who is calling, from the bearer token (fact sheet §9). The emulator does not validate tokens: any
+ * Who is calling, from the bearer token (docs/partner-api.md §9). The emulator does not validate tokens: any
  * non-empty bearer token is a Referral Admin, except `user:<email>`, which plays a Referral User who
  * may only read referrals whose `team` includes that e-mail and may not write.
  */
+import { isObject } from './json.ts';
 import type { Referral } from './store.ts';
 
 export type Caller = { readonly role: 'admin' } | { readonly role: 'user'; readonly email: string };
@@ -27,10 +28,7 @@ export function canRead(caller: Caller, referral: Referral): boolean {
     Array.isArray(team) &&
     team.some(
       (member: unknown) =>
-        member !== null &&
-        typeof member === 'object' &&
-        typeof (member as Record<string, unknown>).email === 'string' &&
-        ((member as Record<string, unknown>).email as string).toLowerCase() === caller.email,
+        isObject(member) && typeof member.email === 'string' && member.email.toLowerCase() === caller.email,
     )
   );
 }

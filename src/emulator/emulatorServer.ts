@@ -1,28 +1,19 @@
 /**
- * The Partner API emulator: a `node:http` server faking `/v1.0/engagements/referrals` (fact sheet
- * §3) for integration tests and `npm start`. Every request is recorded first, then faults apply,
- * then auth (§9), then the referral routes. Answers are JSON with a `request-id` GUID (§4).
+ * The Partner API emulator: a `node:http` server faking `/v1.0/engagements/referrals`
+ * (docs/partner-api.md §3) for integration tests and `npm start`. Every request is recorded first,
+ * then faults apply (faults.ts), then auth (§9), then the referral routes. Answers are JSON with a
+ * `request-id` GUID (§4).
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, defaultErrorFor, errorBody } from './apiError.ts';
+import { ApiError, errorBody } from './apiError.ts';
 import { callerFromAuthorization } from './caller.ts';
-import { type Fault, type FaultRule, FaultRules } from './faults.ts';
+import { applyFault, type FaultRule, FaultRules } from './faults.ts';
+import { send } from './framing.ts';
 import { readBody } from './readBody.ts';
 import { handleReferralRequest, type RouteResponse } from './referralRoutes.ts';
 import { seedReferrals } from './seed.ts';
 import { ReferralStore } from './store.ts';
-import {
-  type Framed,
-  streamOversized,
-  truncated,
-  withoutETag,
-  writeResetAfterHeaders,
-  writeStallMidBody,
-  wrongShapeBody,
-} from './wireFaults.ts';
 
 export type { Fault, FaultRule } from './faults.ts';
 
@@ -64,7 +55,20 @@ export interface Emulator {
   readonly requestCount: number;
   clearRequests(): void;
   injectFault(rule: FaultRule): void;
+  /** Removes every rule and resets `faultsApplied`. */
   clearFaults(): void;
+  /**
+   * Copies of the injected rules that can still apply, in order: unlimited ones, and limited ones
+   * with `times` showing the uses left. A test that expects its faults used up expects `[]`.
+   */
+  pendingFaults(): FaultRule[];
+  /** How many requests a fault was applied to since start or the last `clearFaults()`. */
+  readonly faultsApplied: number;
+  /**
+   * Resolves once no request is being handled. A `delay` fault keeps handling a request whose
+   * client gave up, and its write still lands afterwards; a test waits for that before it moves on.
+   */
+  whenIdle(): Promise<void>;
   /** The raw stored JSON including eTag (a copy). */
   getReferral(id: string): Record<string, unknown> | undefined;
   /** Inserts or replaces raw JSON as-is (unknown fields and odd values kept); assigns an eTag; returns the stored copy. */
@@ -119,108 +123,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Aborted on close, so a pending `delay` fault never keeps the process (or jest) alive.
   const shutdown = new AbortController();
   const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
   let baseUrl = '';
-
-  /** The answer exactly as `send` puts it on the wire; faults write it their own way. */
-  function frame(req: IncomingMessage, response: RouteResponse): Framed {
-    const headers: Record<string, string> = { 'request-id': randomUUID(), ...response.headers };
-    const clientRequestId = req.headers['client-request-id'];
-    if (typeof clientRequestId === 'string') headers['client-request-id'] = clientRequestId;
-    if (response.body === undefined) return { status: response.status, headers, payload: undefined };
-    const payload = Buffer.from(JSON.stringify(response.body), 'utf8');
-    return {
-      status: response.status,
-      headers: {
-        ...headers,
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': String(payload.length),
-      },
-      payload,
-    };
-  }
-
-  function writeFramed(res: ServerResponse, framed: Framed): void {
-    if (res.headersSent || res.destroyed) return;
-    res.writeHead(framed.status, framed.headers);
-    res.end(framed.payload);
-  }
-
-  function send(req: IncomingMessage, res: ServerResponse, response: RouteResponse): void {
-    writeFramed(res, frame(req, response));
-  }
-
-  /** Applies a fault; `true` when the request is fully dealt with (answered, dropped or left hanging). */
-  async function applyFault(
-    fault: Fault,
-    req: IncomingMessage,
-    res: ServerResponse,
-    target: Route,
-    answer: () => RouteResponse,
-  ): Promise<boolean> {
-    const id = target.kind === 'item' ? target.id : undefined;
-    switch (fault.kind) {
-      case 'status': {
-        const noBody = fault.status === 204 || fault.status === 304;
-        send(req, res, {
-          status: fault.status,
-          body: noBody ? undefined : (fault.body ?? defaultErrorFor(fault.status)),
-          headers: fault.headers ?? {},
-        });
-        return true;
-      }
-      case 'delay':
-        await sleep(fault.ms, undefined, { signal: shutdown.signal });
-        return false;
-      case 'stall':
-        // Nothing is written; close() destroys the socket if the client has not given up first.
-        return true;
-      case 'reset':
-        // An RST rather than a FIN, so the client sees ECONNRESET as with a crashed upstream.
-        req.socket.resetAndDestroy();
-        return true;
-      case 'raw':
-        res.writeHead(fault.status, {
-          'content-type': fault.contentType,
-          'content-length': String(Buffer.byteLength(fault.body)),
-          'request-id': randomUUID(),
-        });
-        res.end(fault.body);
-        return true;
-      case 'concurrentWrite': {
-        const current = id === undefined ? undefined : store.get(id);
-        if (current !== undefined) store.write({ ...current, ...structuredClone(fault.changes) });
-        return false;
-      }
-      case 'stallMidBody':
-        // Nothing ends the response; close() destroys the socket if the client has not given up first.
-        writeStallMidBody(res, frame(req, answer()));
-        return true;
-      case 'resetAfterHeaders':
-        writeResetAfterHeaders(res, frame(req, answer()));
-        return true;
-      case 'truncatedJson':
-        writeFramed(res, truncated(frame(req, answer())));
-        return true;
-      case 'wrongShape': {
-        const isList = target.kind === 'collection' && req.method?.toUpperCase() === 'GET';
-        send(req, res, { status: 200, body: wrongShapeBody(isList) });
-        return true;
-      }
-      case 'missingETag':
-        send(req, res, withoutETag(answer()));
-        return true;
-      case 'oversized': {
-        const real = answer();
-        await streamOversized(res, frame(req, real), real.body, fault.bytes);
-        return true;
-      }
-      case 'applyThenDrop':
-        answer();
-        // An RST as with `reset`: the client cannot tell whether its write landed (it did).
-        req.socket.resetAndDestroy();
-        return true;
-    }
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? '/';
@@ -295,23 +200,45 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
 
     const fault = faults.take({ method, url: rawUrl, id });
-    if (fault !== undefined && (await applyFault(fault, req, res, target, answer))) return;
+    if (fault !== undefined) {
+      const outcome = await applyFault(fault, {
+        req,
+        res,
+        id,
+        isList: target.kind === 'collection' && method === 'GET',
+        answer,
+        store,
+        shutdown: shutdown.signal,
+      });
+      if (outcome === 'done') return;
+    }
     send(req, res, answer());
   }
 
+  function settled(): void {
+    inFlight -= 1;
+    if (inFlight > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof ApiError) {
-        send(req, res, { status: error.status, body: error.body, headers: { ...error.headers } });
-      } else if (shutdown.signal.aborted || req.destroyed) {
-        res.destroy();
-      } else {
-        send(req, res, {
-          status: 500,
-          body: errorBody('generalException', error instanceof Error ? error.message : 'Unexpected error.'),
-        });
-      }
-    });
+    inFlight += 1;
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (error instanceof ApiError) {
+          send(req, res, { status: error.status, body: error.body, headers: { ...error.headers } });
+        } else if (shutdown.signal.aborted || req.destroyed) {
+          res.destroy();
+        } else {
+          send(req, res, {
+            status: 500,
+            body: errorBody('generalException', error instanceof Error ? error.message : 'Unexpected error.'),
+          });
+        }
+      })
+      .finally(settled);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -346,6 +273,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     clearFaults() {
       faults.clear();
+    },
+    pendingFaults() {
+      return faults.pending();
+    },
+    get faultsApplied() {
+      return faults.applied;
+    },
+    whenIdle() {
+      return inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
     getReferral(id) {
       return store.get(id);

@@ -1,9 +1,10 @@
 /**
  * RFC 6902 JSON Patch, limited to the two operations the Partner API supports: `add` and `replace`
- * (fact sheet §3.5, "Only replace and add are supported"). Paths are RFC 6901 JSON Pointers
+ * (docs/partner-api.md §3.5, "Only replace and add are supported"). Paths are RFC 6901 JSON Pointers
  * (`~1` = `/`, `~0` = `~`); `/-` appends to an array. Any problem throws `JsonPatchError`, which the
  * server answers with 400 `invalidRequest`. The input document is never mutated.
  */
+import { isObject } from './json.ts';
 
 export class JsonPatchError extends Error {
   constructor(message: string) {
@@ -34,10 +35,6 @@ export function parsePointer(pointer: string): string[] {
       // Order matters (RFC 6901 §4): `~01` means the literal `~1`, not `/`.
       return token.replaceAll('~1', '/').replaceAll('~0', '~');
     });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Checks that `ops` is an array of well-formed `add`/`replace` operations. */

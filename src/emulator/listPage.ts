@@ -1,9 +1,9 @@
 /**
- * One page of the list endpoint (fact sheet §3.1): `$filter`, `$orderby` (`createdDateTime` or
- * `updatedDateTime`, `asc`/`desc`), `$top` (default and max 100: the docs imply a page size of
- * 100, §11) and an opaque `$skiptoken`. Paging is keyset-based (the token names the last item's
- * sort key and id), so a referral created or updated while a client pages never makes another
- * one appear twice or vanish from the sequence.
+ * One page of the list endpoint (docs/partner-api.md §3.1): `$filter`, `$orderby`
+ * (`createdDateTime` or `updatedDateTime`, `asc`/`desc`), `$top` (default and max 100: the docs
+ * imply a page size of 100, §11) and an opaque `$skiptoken`. Paging is keyset-based (the token
+ * names the last item's sort key and id), so a referral created or updated while a client pages
+ * never makes another one appear twice or vanish from the sequence.
  */
 import { ApiError } from './apiError.ts';
 import { evaluateFilter, ODataFilterError, parseFilter } from './odataFilter.ts';

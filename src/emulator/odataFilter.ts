@@ -1,6 +1,6 @@
 /**
- * A parser and evaluator for the OData `$filter` subset the Partner API docs use (fact sheet §3.1):
- * `eq`, `ne`, `and`, `or`, `not`, parentheses, nested paths with `/`
+ * A parser and evaluator for the OData `$filter` subset the Partner API docs use
+ * (docs/partner-api.md §3.1): `eq`, `ne`, `and`, `or`, `not`, parentheses, nested paths with `/`
  * (`customerProfile/address/country eq 'US'`), the lambda `team/any(t:t/email eq 'x@y.com')`,
  * single-quoted strings with `''` as the escaped quote, numbers, `true`/`false`/`null` and
  * unquoted GUIDs. The real grammar is undocumented (§11), so anything else is a syntax error,

@@ -1,17 +1,18 @@
 /**
- * The referral endpoints (fact sheet §3): list, get, create, full replace (PUT) and JSON Patch.
+ * The referral endpoints (docs/partner-api.md §3): list, get, create, full replace (PUT) and JSON Patch.
  * Transport-free: takes a parsed request, returns a status, JSON body and headers, or throws
  * `ApiError`. Auth, faults and HTTP plumbing live in emulatorServer.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { allowedSubstatuses, checkTransition, isReferralStatus } from '../domain/referral/transitions.ts';
 import { ApiError, preconditionFailed } from './apiError.ts';
 import { type Caller, canRead } from './caller.ts';
+import { isObject } from './json.ts';
 import { applyJsonPatch, JsonPatchError, parsePointer } from './jsonPatch.ts';
 import { encodeQueryValue, listPage } from './listPage.ts';
-import { EMULATOR_ORGANIZATION } from './seed.ts';
+import { EMULATOR_ORGANIZATION } from './organization.ts';
 import type { Referral, ReferralStore } from './store.ts';
 import { formatTimestamp, nowTimestamp } from './timestamp.ts';
+import { judgeStatusChange, substatusesOf } from './transitions.ts';
 
 export interface RouteRequest {
   readonly method: string;
@@ -33,7 +34,7 @@ export interface RouteResponse {
   readonly headers?: Record<string, string>;
 }
 
-/** Owned by the service: a client write never changes them (fact sheet §0.3, §5.1 "RO"). */
+/** Owned by the service: a client write never changes them (docs/partner-api.md §0.3, §5.1 "RO"). */
 const SERVER_OWNED = ['id', 'engagementId', 'organizationId', 'organizationName', 'createdDateTime'] as const;
 /** Response metadata a client may echo back; ignored on writes (§0.2: remove `links` from a PUT). */
 const RESPONSE_ONLY = ['links', '@odata.context'] as const;
@@ -41,10 +42,6 @@ const RESPONSE_ONLY = ['links', '@odata.context'] as const;
 const VERSION_FIELDS = ['eTag', 'updatedDateTime'] as const;
 
 const DAY = 24 * 60 * 60 * 1000;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function collectionUrl(baseUrl: string): string {
   return `${baseUrl}/engagements/referrals`;
@@ -121,10 +118,7 @@ function describePair(status: unknown, substatus: unknown): string {
 /** The transition table check (§6), only when status or substatus actually change. */
 function checkStatusChange(current: Referral, next: Referral): void {
   if (next.status === current.status && next.substatus === current.substatus) return;
-  const status = typeof next.status === 'string' ? next.status : undefined;
-  const substatus = typeof next.substatus === 'string' ? next.substatus : undefined;
-  const from = typeof current.status === 'string' ? current.status : undefined;
-  const check = checkTransition(from, status, substatus);
+  const check = judgeStatusChange(current.status, next.status, next.substatus);
   if (!check.ok) {
     throw new ApiError(
       400,
@@ -164,8 +158,8 @@ function create(request: RouteRequest): RouteResponse {
     });
   }
   const status = body.status ?? 'New';
-  const substatus = body.substatus ?? allowedSubstatuses(typeof status === 'string' ? status : undefined)[0];
-  if (!isReferralStatus(status) || !allowedSubstatuses(status).some((s) => s === substatus)) {
+  const substatus = body.substatus ?? substatusesOf(status)[0];
+  if (!substatusesOf(status).some((s) => s === substatus)) {
     throw new ApiError(
       400,
       'invalidRequest',

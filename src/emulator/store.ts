@@ -1,7 +1,8 @@
 /**
  * The emulator's in-memory referral store. It holds raw JSON objects exactly as given (unknown
- * fields and odd values included, fact sheet §5.3 "store everything else as opaque JSON") and
- * deep-clones on the way in and out, so no caller can change stored state behind its back.
+ * fields and odd values included, docs/partner-api.md §5.3 "store everything else as opaque
+ * JSON") and deep-clones on the way in and out, so no caller can change stored state behind its
+ * back.
  */
 import { randomBytes } from 'node:crypto';
 import { nowTimestamp } from './timestamp.ts';
@@ -10,7 +11,7 @@ export type Referral = Record<string, unknown>;
 
 /**
  * A Cosmos-DB-style strong tag: a JSON string whose value carries literal double quotes around a
- * GUID-like token (fact sheet §7: `"\"2500ec5a-0000-0000-0000-5bf4967d0000\""`).
+ * GUID-like token (docs/partner-api.md §7: `"\"2500ec5a-0000-0000-0000-5bf4967d0000\""`).
  */
 export function newETag(): string {
   const hex = randomBytes(10).toString('hex');

@@ -1,5 +1,6 @@
 /**
- * Wire timestamps: UTC ISO-8601 with 7 fractional digits (fact sheet §10: `2022-02-24T21:04:06.0372014Z`).
+ * Wire timestamps: UTC ISO-8601 with 7 fractional digits
+ * (docs/partner-api.md §10: `2022-02-24T21:04:06.0372014Z`).
  * `Date` only carries milliseconds, so the last four digits (100 ns ticks) are passed separately.
  */
 

@@ -320,6 +320,52 @@ describe('fault injection', () => {
   });
 });
 
+describe('fault bookkeeping', () => {
+  test('pendingFaults lists the rules with uses left, counting down, and drops a rule once used up', async () => {
+    emulator.injectFault({ method: 'GET', times: 2, fault: { kind: 'status', status: 503 } });
+    emulator.injectFault({ method: 'PUT', fault: { kind: 'reset' } });
+    await call(emulator, 'GET', REFERRALS);
+    expect(emulator.pendingFaults()).toEqual([
+      { method: 'GET', times: 1, fault: { kind: 'status', status: 503 } },
+      { method: 'PUT', fault: { kind: 'reset' } },
+    ]);
+    await call(emulator, 'GET', REFERRALS);
+    expect(emulator.pendingFaults()).toEqual([{ method: 'PUT', fault: { kind: 'reset' } }]);
+  });
+
+  test('pendingFaults hands out copies, so changing one changes no rule', async () => {
+    emulator.injectFault({ times: 1, fault: { kind: 'status', status: 500 } });
+    const [copy] = emulator.pendingFaults();
+    if (copy !== undefined) copy.times = 0;
+    expect((await call(emulator, 'GET', REFERRALS)).status).toBe(500);
+  });
+
+  test('faultsApplied counts the requests a fault was applied to, and clearFaults starts it over', async () => {
+    emulator.injectFault({ method: 'GET', times: 2, fault: { kind: 'status', status: 502 } });
+    for (let i = 0; i < 3; i += 1) await call(emulator, 'GET', REFERRALS);
+    expect(emulator.requestCount).toBe(3);
+    expect(emulator.faultsApplied).toBe(2);
+    emulator.clearFaults();
+    expect(emulator.faultsApplied).toBe(0);
+    expect(emulator.pendingFaults()).toEqual([]);
+  });
+
+  test('whenIdle waits for a delayed write whose client gave up, which still lands', async () => {
+    const { body, eTag } = replacement('Landed late');
+    emulator.injectFault({ method: 'PUT', times: 1, fault: { kind: 'delay', ms: 300 } });
+    const attempt = fetch(`${emulator.url}${REFERRALS}/${id}`, {
+      method: 'PUT',
+      headers: { authorization: ADMIN, 'content-type': 'application/json', 'if-match': eTag },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(50),
+    });
+    await expect(attempt).rejects.toThrow();
+    expect(emulator.getReferral(id)?.name).not.toBe('Landed late');
+    await emulator.whenIdle();
+    expect(emulator.getReferral(id)?.name).toBe('Landed late');
+  });
+});
+
 const settled = () => 'answered';
 const failed = () => 'failed';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { TRANSITION_TABLE } from '../../src/domain/referral/transitions.ts';
 import { seedReferrals } from '../../src/emulator/seed.ts';
+import { settablePairs } from '../../src/emulator/transitions.ts';
 
 const referrals = seedReferrals();
 const SEVEN_DIGITS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/;
@@ -17,6 +17,15 @@ describe('seedReferrals', () => {
     expect(seedReferrals()).toEqual(referrals);
   });
 
+  test('produces 65 referrals, with the read-only None/None pair at indexes 17 and 48', () => {
+    expect(referrals).toHaveLength(65);
+    const none = referrals.flatMap((r, index) => (r.status === 'None' ? [[index, r.substatus]] : []));
+    expect(none).toEqual([
+      [17, 'None'],
+      [48, 'None'],
+    ]);
+  });
+
   test('produces at least 60 referrals with unique GUID ids', () => {
     expect(referrals.length).toBeGreaterThanOrEqual(60);
     const ids = referrals.map((r) => r.id);
@@ -28,9 +37,8 @@ describe('seedReferrals', () => {
     const counts = new Map<string, number>();
     for (const r of referrals)
       counts.set(`${r.status}/${r.substatus}`, (counts.get(`${r.status}/${r.substatus}`) ?? 0) + 1);
-    for (const [status, row] of Object.entries(TRANSITION_TABLE)) {
-      for (const substatus of row.substatuses)
-        expect(counts.get(`${status}/${substatus}`)).toBeGreaterThanOrEqual(3);
+    for (const [status, substatus] of settablePairs()) {
+      expect(counts.get(`${status}/${substatus}`)).toBeGreaterThanOrEqual(3);
     }
     expect(counts.get('None/None')).toBeGreaterThanOrEqual(1);
   });
