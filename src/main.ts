@@ -6,7 +6,7 @@
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import type { Emulator } from './emulator/emulatorServer.ts';
 import { createLogger } from './log/logger.ts';
-import { startGateway } from './server/createGateway.ts';
+import { startGateway } from './server/startGateway.ts';
 
 /** The token Sandbox is preset with when the embedded emulator (which accepts any bearer token) is the upstream. */
 const EMULATOR_DEMO_AUTHORIZATION = 'Bearer emulator-demo-token';

@@ -22,7 +22,8 @@ import {
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { BoundedCache } from './boundedCache.ts';
 
-type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+/** What Apollo's `gateway` option takes (Apollo's name; not the gateway this project is). */
+type GatewayOption = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type Executor = (request: ExecutionRequest) => Promise<ExecutionResult>;
 
 /** What the executor needs of Apollo's request context. */
@@ -104,7 +105,7 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
 }
 
 /** Apollo's `gateway` option, serving `schema` with `executor`. */
-export function staticSchemaGateway(schema: GraphQLSchema, executor: Executor): Gateway {
+export function staticSchemaGateway(schema: GraphQLSchema, executor: Executor): GatewayOption {
   return {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: '' });

@@ -142,13 +142,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   httpServer.on('request', (req, res) => void handle(req, res));
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // The port is taken (or not ours to use): leave nothing running behind the failure.
+    await apollo.stop();
+    await upstream.close();
+    throw error;
+  }
   ready = true;
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/emulatorServer.ts';
 import { createLogger } from '../../src/log/logger.ts';
-import { type Gateway, startGateway } from '../../src/server/createGateway.ts';
+import { type Gateway, startGateway } from '../../src/server/startGateway.ts';
 
 export { ALL_REFERRAL_FIELDS, MEMBER_FRAGMENT } from './selections.ts';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { loadConfig } from '../../src/config/config.ts';
 import { type Emulator, type FaultRule, startEmulator } from '../../src/emulator/emulatorServer.ts';
 import { createLogger } from '../../src/log/logger.ts';
-import { type Gateway, startGateway } from '../../src/server/createGateway.ts';
+import { type Gateway, startGateway } from '../../src/server/startGateway.ts';
 import { ALL_REFERRAL_FIELDS, MEMBER_FRAGMENT, TEST_TOKEN } from '../helpers/stack.ts';
 import { loadCorpus, requestBody } from '../security/corpus.ts';
 

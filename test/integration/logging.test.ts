@@ -9,8 +9,8 @@ import { loadConfig } from '../../src/config/config.ts';
 import { type Emulator, startEmulator } from '../../src/emulator/emulatorServer.ts';
 import type { GatewayContext } from '../../src/graphql/context.ts';
 import { createLogger } from '../../src/log/logger.ts';
-import { type Gateway, startGateway } from '../../src/server/createGateway.ts';
 import { createHttpHandler } from '../../src/server/httpHandler.ts';
+import { type Gateway, startGateway } from '../../src/server/startGateway.ts';
 import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
 
 const SECRET_TOKEN = 'Bearer eyJ-very-secret-token-4242';

@@ -186,3 +186,27 @@ describe('the HTTP server in production', () => {
     expect((res.body.data as { referrals: { edges: unknown[] } }).referrals.edges).toHaveLength(2);
   });
 });
+
+describe('starting on a port that is taken', () => {
+  test('fails with the listen error itself', async () => {
+    const { createServer } = await import('node:net');
+    const { loadConfig } = await import('../../src/config/config.ts');
+    const { createLogger } = await import('../../src/log/logger.ts');
+    const { startGateway } = await import('../../src/server/startGateway.ts');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const config = loadConfig({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PARTNER_API_URL: 'http://127.0.0.1:9/v1.0',
+      });
+      await expect(
+        startGateway({ config, partnerApiUrl: 'http://127.0.0.1:9/v1.0', logger: createLogger('silent') }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
