@@ -43,8 +43,8 @@ export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
  * graphql-js fails a field whose enum value it cannot serialize, and the error nulls the nearest
  * nullable parent: one new upstream value would hide a whole referral. Every field of a
  * wire-mapped enum type instead answers the canonical wire value, or `null` for a value the
- * schema does not know yet (fact sheet §2: the taxonomy changes; CONTRACT: "must not break the
- * rest of the response").
+ * schema does not know yet (docs/partner-api.md §2: the taxonomy changes; README "What the schema
+ * promises": an unknown enum value answers null for that field only).
  */
 function tolerateUnknownEnumValues(
   schema: GraphQLSchema,

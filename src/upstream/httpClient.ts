@@ -135,7 +135,7 @@ export function createUpstreamClient(
 export async function sendUpstream(dispatcher: Dispatcher, req: UpstreamRequest): Promise<UpstreamResponse> {
   const headers: Record<string, string> = {
     accept: 'application/json',
-    // Partner API headers doc: a new GUID per call, "Required" (fact sheet §4).
+    // Partner API headers doc: a new GUID per call, "Required" (docs/partner-api.md §4).
     'client-request-id': randomUUID(),
     'ms-correlationid': req.call.correlationId,
     ...req.headers,

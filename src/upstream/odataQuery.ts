@@ -1,5 +1,5 @@
 /**
- * Builds the OData query of a referral list request (fact sheet §3.1). Values are always emitted
+ * Builds the OData query of a referral list request (docs/partner-api.md §3.1). Values are always emitted
  * as OData string literals with `'` doubled (OData ABNF `SQUOTE-in-string`), then
  * percent-encoded, so a caller's value can never end the literal and splice its own expression.
  */

@@ -1,5 +1,5 @@
 /**
- * zod schemas of the Partner API's Referral JSON (fact sheet §5), used to check every response on
+ * zod schemas of the Partner API's Referral JSON (docs/partner-api.md §5), used to check every response on
  * arrival. They validate, they never transform: callers keep the JSON exactly as parsed, so fields
  * the docs do not list (§5.3), key order and 7-digit timestamps survive untouched for the
  * full-replacement PUT. Unknown keys are allowed: `z.object` ignores them (its stripped copy is

@@ -31,7 +31,7 @@ export interface UpstreamErrorDetails {
   readonly upstreamCode?: string | undefined;
   /**
    * The Partner API's `error.message` for a 400, 409, 413 or 422. Documented as non-empty, at most 1024 characters
-   * and not localized (fact sheet §8); kept so validation failures can explain themselves.
+   * and not localized (docs/partner-api.md §8); kept so validation failures can explain themselves.
    */
   readonly upstreamMessage?: string | undefined;
   /** Seconds from a 429/503 `Retry-After` header (RFC 9110 §10.2.3). */

@@ -47,6 +47,7 @@ function minLength(def: Def): number {
   return min;
 }
 
+/** What zod's `z.object` accepts as an object: not null, not an array (any prototype). */
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,7 @@ import {
   REFERRAL_SUBSTATUSES,
 } from '../../src/domain/referral/transitions.ts';
 
-/** The documented table, written out independently of the module (fact sheet §6). */
+/** The documented table, written out independently of the module (docs/partner-api.md §6). */
 const DOCUMENTED: Record<string, { next: string[]; sub: string[] }> = {
   New: { next: ['New', 'Active', 'Closed'], sub: ['Pending', 'Received'] },
   Active: { next: ['Active', 'Closed'], sub: ['Accepted'] },
