@@ -6,11 +6,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readBody } from '../http/readBody.ts';
 import { ApiError, errorBody } from './apiError.ts';
 import { callerFromAuthorization } from './caller.ts';
 import { applyFault, type FaultRule, FaultRules } from './faults.ts';
 import { send } from './framing.ts';
-import { readBody } from './readBody.ts';
 import { handleReferralRequest, type RouteResponse } from './referralRoutes.ts';
 import { seedReferrals } from './seed.ts';
 import { ReferralStore } from './store.ts';
@@ -134,7 +134,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const params = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = lowerCaseHeaders(req);
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const body = await readBody(req, { maxBytes: MAX_BODY_BYTES });
+    // The client went away mid-body: there is no request to record or answer.
+    if (body.kind === 'closed' || body.kind === 'aborted') return;
     let parsed: unknown;
     let malformed = false;
     if (body.kind === 'ok' && body.text.trim() !== '') {

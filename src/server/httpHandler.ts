@@ -13,6 +13,7 @@ import { HeaderMap } from '@apollo/server';
 import { GATEWAY_ERRORS, type GatewayErrorCode, INTERNAL_ERROR_MESSAGE } from '../errors/codes.ts';
 import { httpErrorBody } from '../errors/format.ts';
 import type { GatewayContext, RequestLifetime } from '../graphql/context.ts';
+import { readBody } from '../http/readBody.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyCors, type CorsPolicy } from './cors.ts';
 
@@ -34,9 +35,6 @@ export interface HttpHandlerOptions {
 
 export const GRAPHQL_PATH = '/graphql';
 export const HEALTH_PATH = '/health';
-
-class BodyTooLarge extends Error {}
-class BodyAborted extends Error {}
 
 export function createHttpHandler(options: HttpHandlerOptions) {
   const { apollo, logger } = options;
@@ -71,37 +69,30 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
 
-      let raw: string;
-      try {
-        raw = await readBody(req, options.maxRequestBytes, abort.signal);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          res.setHeader('connection', 'close');
-          return sendError(
-            res,
-            'BAD_REQUEST',
-            `Request body is larger than ${options.maxRequestBytes} bytes.`,
-            413,
-          );
-        }
-        if (
-          error instanceof BodyAborted &&
-          (abort.signal.reason as Error | undefined)?.name === 'TimeoutError'
-        ) {
-          // The deadline passed while the client was still sending: answer and hang up, so a
-          // slow client holds nothing past its deadline (RFC 9110 §15.5.9).
-          logger.info({ requestId }, 'request body not received before the deadline; closing');
-          res.setHeader('connection', 'close');
-          res.once('finish', () => req.socket.destroy());
-          sendError(res, 'REQUEST_TIMEOUT', 'The request body did not arrive in time.');
-          return;
-        }
-        if (error instanceof BodyAborted) {
-          logger.info({ requestId }, 'client closed the connection before the body ended');
-          return;
-        }
-        throw error;
+      const read = await readBody(req, { maxBytes: options.maxRequestBytes, signal: abort.signal });
+      if (read.kind === 'tooLarge') {
+        res.setHeader('connection', 'close');
+        return sendError(
+          res,
+          'BAD_REQUEST',
+          `Request body is larger than ${options.maxRequestBytes} bytes.`,
+          413,
+        );
       }
+      if (read.kind === 'aborted' && (abort.signal.reason as Error | undefined)?.name === 'TimeoutError') {
+        // The deadline passed while the client was still sending: answer and hang up, so a
+        // slow client holds nothing past its deadline (RFC 9110 §15.5.9).
+        logger.info({ requestId }, 'request body not received before the deadline; closing');
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.socket.destroy());
+        sendError(res, 'REQUEST_TIMEOUT', 'The request body did not arrive in time.');
+        return;
+      }
+      if (read.kind !== 'ok') {
+        logger.info({ requestId }, 'client closed the connection before the body ended');
+        return;
+      }
+      const raw = read.text;
       let body: unknown = raw;
       if (raw !== '' && isJson(headers.get('content-type'))) {
         try {
@@ -148,42 +139,6 @@ function deadlineReason(): DOMException {
 function isJson(contentType: string | undefined): boolean {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   return type === 'application/json' || type === 'application/graphql-response+json';
-}
-
-/**
- * The whole body as text, refused past `maxBytes` as soon as that many have arrived, and
- * abandoned when `signal` aborts (the deadline, or the client went away). Plain 'data'/'end'
- * listeners: a stream's async iterator costs about 1% of CPU per small request.
- */
-function readBody(req: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new BodyAborted('the request body did not end'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    req.once('end', () => signal.removeEventListener('abort', onAbort));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.off('data', onData);
-        // Drain the rest unread, so the 413 can still be written on this connection.
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => {
-      if (size <= maxBytes) resolve(Buffer.concat(chunks, size).toString('utf8'));
-    });
-    req.once('error', () => reject(new BodyAborted('the request stream failed')));
-    req.once('close', () => {
-      if (!req.complete) reject(new BodyAborted('the client closed the connection before the body ended'));
-    });
-  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
