@@ -1,16 +1,13 @@
 /** What the gateway writes to its logs: one line per request, traceable, and nothing personal. */
-import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Emulator, startEmulator } from '../../src/emulator/emulatorServer.ts';
-import type { GatewayContext } from '../../src/graphql/context.ts';
 import { createLogger } from '../../src/log/logger.ts';
-import { createHttpHandler } from '../../src/server/httpHandler.ts';
 import { type Gateway, startGateway } from '../../src/server/startGateway.ts';
+import { startBrokenHandler } from '../helpers/brokenHandler.ts';
 import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
 
 const SECRET_TOKEN = 'Bearer eyJ-very-secret-token-4242';
@@ -163,28 +160,12 @@ describe('server errors', () => {
         done();
       },
     });
-    // An Apollo whose execution throws: what a bug in the pipeline looks like from the handler.
-    const broken = {
-      executeHTTPGraphQLRequest: async () => {
-        throw new Error('pipeline bug at /srv/app/secret-path.ts');
-      },
-    } as unknown as ApolloServer<GatewayContext>;
-    const handle = createHttpHandler({
-      apollo: broken,
-      createContext: async () => {
-        throw new Error('not reached');
-      },
-      maxRequestBytes: 1024,
-      requestTimeoutMs: 1000,
-      isReady: () => true,
-      logger: createLogger('info', sink),
-      cors: { allowedOrigins: new Set(), maxAgeSeconds: 0 },
-    });
-    const server = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const handler = await startBrokenHandler(
+      createLogger('info', sink),
+      new Error('pipeline bug at /srv/app/secret-path.ts'),
+    );
     try {
-      const { port } = server.address() as { port: number };
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const res = await fetch(handler.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"query":"{ __typename }"}',
@@ -198,7 +179,7 @@ describe('server errors', () => {
       expect(line).toMatchObject({ level: 50, requestId });
       expect(JSON.stringify(line)).toContain('pipeline bug');
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await handler.close();
     }
   });
 });

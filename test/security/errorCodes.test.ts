@@ -4,14 +4,11 @@
  * leaks (no stack frame, file path, upstream host, upstream body or token). The recipes are a
  * `Record` over the codes, so a new code fails `tsc` until this test can produce it.
  */
-import { createServer } from 'node:http';
 import { connect } from 'node:net';
-import type { ApolloServer } from '@apollo/server';
 import { describe, expect, test } from '@jest/globals';
 import { GATEWAY_ERROR_CODES, type GatewayErrorCode } from '../../src/errors/codes.ts';
-import type { GatewayContext } from '../../src/graphql/context.ts';
 import { createLogger } from '../../src/log/logger.ts';
-import { createHttpHandler } from '../../src/server/httpHandler.ts';
+import { startBrokenHandler } from '../helpers/brokenHandler.ts';
 import { type Stack, TEST_TOKEN, useStack } from '../helpers/stack.ts';
 
 const UPSTREAM_SECRET = 'upstream-secret-marker-7f3a';
@@ -128,34 +125,19 @@ const RECIPES: Record<GatewayErrorCode, Recipe> = {
   }),
   INTERNAL_SERVER_ERROR: async () => {
     // A bug inside the pipeline cannot be asked for over HTTP; this is the handler it would hit.
-    const broken = {
-      executeHTTPGraphQLRequest: async () => {
-        throw new Error(`pipeline bug at /srv/app/secret.ts (${UPSTREAM_SECRET})`);
-      },
-    } as unknown as ApolloServer<GatewayContext>;
-    const handle = createHttpHandler({
-      apollo: broken,
-      createContext: async () => {
-        throw new Error('not reached');
-      },
-      maxRequestBytes: 1024,
-      requestTimeoutMs: 1000,
-      isReady: () => true,
-      logger: createLogger('silent'),
-      cors: { allowedOrigins: new Set(), maxAgeSeconds: 0 },
-    });
-    const server = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const handler = await startBrokenHandler(
+      createLogger('silent'),
+      new Error(`pipeline bug at /srv/app/secret.ts (${UPSTREAM_SECRET})`),
+    );
     try {
-      const { port } = server.address() as { port: number };
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const res = await fetch(handler.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"query":"{ __typename }"}',
       });
       return { status: res.status, requestId: res.headers.get('x-request-id'), text: await res.text() };
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await handler.close();
     }
   },
 };
