@@ -353,12 +353,17 @@ describe('fault bookkeeping', () => {
   test('whenIdle waits for a delayed write whose client gave up, which still lands', async () => {
     const { body, eTag } = replacement('Landed late');
     emulator.injectFault({ method: 'PUT', times: 1, fault: { kind: 'delay', ms: 300 } });
+    const gaveUp = new AbortController();
     const attempt = fetch(`${emulator.url}${REFERRALS}/${id}`, {
       method: 'PUT',
       headers: { authorization: ADMIN, 'content-type': 'application/json', 'if-match': eTag },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(50),
+      signal: gaveUp.signal,
     });
+    // The client gives up once the emulator has the whole request (not before: a request cut
+    // mid-body is no request), while the delay still holds the write back.
+    while (!emulator.requests.some((r) => r.method === 'PUT')) await new Promise((r) => setTimeout(r, 5));
+    gaveUp.abort();
     await expect(attempt).rejects.toThrow();
     expect(emulator.getReferral(id)?.name).not.toBe('Landed late');
     await emulator.whenIdle();

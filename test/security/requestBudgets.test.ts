@@ -231,7 +231,7 @@ describe('(3) the answer is bounded while it is built', () => {
 
   test('/health answers while a giant-notes request is being resolved', async () => {
     const id = giantNotes();
-    stack.emulator.injectFault({ method: 'GET', idEquals: id, times: 1, fault: { kind: 'delay', ms: 300 } });
+    stack.emulator.injectFault({ method: 'GET', idEquals: id, times: 1, fault: { kind: 'delay', ms: 1000 } });
     const hostile = stack.gql(entitiesFlood(0, 'id details { notes }'), {
       r0: representations(Array.from({ length: 500 }, () => id)),
     });
