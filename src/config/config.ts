@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { HOSTED_SANDBOX_ORIGIN } from '../server/cors.ts';
-import { DEFAULT_REQUEST_BUDGETS } from '../server/requestBudgets.ts';
+import { DEFAULT_REQUEST_BUDGETS, type RequestBudgetPolicy } from '../server/requestBudgets.ts';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../server/securityRules.ts';
 import type { UpstreamPolicy } from '../upstream/httpClient.ts';
 
@@ -90,7 +90,7 @@ export interface Config {
     readonly maxConnections: number;
   };
   /** What one request may spend: Partner API calls, answer bytes. */
-  readonly budgets: { readonly maxUpstreamCalls: number; readonly maxResponseBytes: number };
+  readonly budgets: Pick<RequestBudgetPolicy, 'maxUpstreamCalls' | 'maxResponseBytes'>;
   /**
    * The key cursors are signed with; `undefined` means a random key per process (a cursor then
    * only continues on the replica that issued it).

@@ -55,12 +55,20 @@ export function normalize(formatted: GraphQLFormattedError, error: unknown): Gra
   return { message: formatted.message, ...where, extensions };
 }
 
+/** The HTTP status an error asks Apollo to answer with, if any (`extensions.http.status`). */
+export function httpStatusOf(error: GraphQLError): number | undefined {
+  return (error.extensions.http as { status?: number } | undefined)?.status;
+}
+
+/** Apollo answers it with a 4xx: a refused request, the client's to fix. */
+export function refusesRequest(error: GraphQLError): boolean {
+  const status = httpStatusOf(error);
+  return status !== undefined && status >= 400 && status < 500;
+}
+
 function codeOf(formatted: GraphQLFormattedError, original: GraphQLError): GatewayErrorCode | undefined {
   const own = original.extensions.code;
-  if (own === undefined) {
-    const status = (original.extensions.http as { status?: number } | undefined)?.status;
-    if (status !== undefined && status >= 400 && status < 500) return 'BAD_REQUEST';
-  }
+  if (own === undefined && refusesRequest(original)) return 'BAD_REQUEST';
   const code = formatted.extensions?.code ?? own;
   return isGatewayErrorCode(code) ? code : undefined;
 }

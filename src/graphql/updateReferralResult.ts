@@ -30,7 +30,12 @@ void inputMatchesDomain;
 
 const STALE_MESSAGE =
   'The referral was changed since it was read. Review the current state and apply the change again.';
-const INVALID_MESSAGE = 'The input is not valid; nothing was written.';
+/** What `ReferralValidationFailed.message` says when the Partner API gave no message of its own. */
+const INVALID_MESSAGES = {
+  rules: 'The input is not valid; nothing was written.',
+  partnerApi: 'The Partner API rejected the change; nothing was written.',
+  partnerApiSize: 'The Partner API refused the referral as too large; nothing was written.',
+} as const;
 
 export async function resolveUpdateReferral(
   ctx: GatewayContext,
@@ -64,12 +69,7 @@ export function toUpdateResult(ctx: GatewayContext, outcome: UpdateOutcome): Upd
       return preconditionFailed(ctx, outcome.current);
     case 'invalid':
       return validationFailed(
-        outcome.upstreamMessage ??
-          (outcome.tooLarge
-            ? 'The Partner API refused the referral as too large; nothing was written.'
-            : outcome.fieldErrors.length > 0
-              ? INVALID_MESSAGE
-              : 'The Partner API rejected the change; nothing was written.'),
+        outcome.upstreamMessage ?? INVALID_MESSAGES[outcome.refusedBy],
         outcome.fieldErrors,
       );
     case 'transitionNotAllowed':

@@ -1,25 +1,15 @@
 /**
  * One JSON log line per GraphQL request (operation name, outcome, duration) and what the client
  * is not shown: masked errors in full, upstream failures by code and status. Every line carries
- * the request id, which the client gets as `x-request-id` and can quote, and the correlation id.
+ * the request id, which the client gets as `x-request-id` (httpHandler.ts) and can quote, and the
+ * correlation id.
  * Never variables, bodies, URLs or tokens: they may hold personal data.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLError } from 'graphql';
-import { isMasked } from '../errors/format.ts';
+import { httpStatusOf, isMasked, refusesRequest } from '../errors/format.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 import { isUpstreamError } from '../upstream/upstreamErrors.ts';
-
-function httpStatus(error: GraphQLError): number | undefined {
-  return (error.extensions.http as { status?: number } | undefined)?.status;
-}
-
-/** An error Apollo answers with a 4xx (a refused request): the client's to fix, not ours. */
-function isClientError(error: GraphQLError): boolean {
-  const status = httpStatus(error);
-  return status !== undefined && status >= 400 && status < 500;
-}
 
 /** Upstream codes decided before any call: what the client sent, not a Partner API failure. */
 const NOT_SENT: ReadonlySet<string> = new Set(['NO_CREDENTIALS', 'CALL_BUDGET_EXCEEDED']);
@@ -36,8 +26,8 @@ export function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
       const startedAt = performance.now();
       let errorCount = 0;
       return {
-        async willSendResponse({ contextValue, response, operationName }) {
-          response.http.headers.set('x-request-id', contextValue.requestId);
+        async willSendResponse({ contextValue, operationName }) {
+          // `x-request-id` is set by httpHandler.ts on every answer, this one included.
           contextValue.logger.info(
             { operationName, errors: errorCount, durationMs: Math.round(performance.now() - startedAt) },
             'graphql request',
@@ -65,9 +55,9 @@ export function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
                 },
                 'upstream call failed',
               );
-            } else if (isClientError(error)) {
+            } else if (refusesRequest(error)) {
               contextValue.logger.info(
-                { code: error.extensions.code, status: httpStatus(error), operationName },
+                { code: error.extensions.code, status: httpStatusOf(error), operationName },
                 'request refused',
               );
             } else if (isMasked(error)) {

@@ -110,10 +110,18 @@ export function requestGuard(options: RequestGuardOptions): ApolloServerPlugin {
   };
 }
 
+/** A document's fragments by name, once per document: Apollo hands the same parsed document to every request of one query. */
+const fragmentsByDocument = new WeakMap<DocumentNode, ReadonlyMap<string, FragmentDefinitionNode>>();
+
 function fragmentsOf(document: DocumentNode): ReadonlyMap<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  let fragments = fragmentsByDocument.get(document);
+  if (fragments === undefined) {
+    const byName = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) byName.set(definition.name.value, definition);
+    }
+    fragments = byName;
+    fragmentsByDocument.set(document, fragments);
   }
   return fragments;
 }
@@ -125,11 +133,12 @@ function checkRepresentation(
 ): void {
   if (item === null || item === undefined) return;
   if (typeof item !== 'object' || Array.isArray(item)) throw badRepresentation();
-  const { __typename: typename, ...rest } = item as Record<string, unknown>;
+  const representation = item as Record<string, unknown>;
+  const typename = representation.__typename;
   const key = typeof typename === 'string' ? keys.get(typename) : undefined;
   if (!key || !isObjectType(schema.getType(typename as string))) throw badRepresentation();
   for (const name of key) {
-    const part = rest[name];
+    const part = representation[name];
     if (typeof part !== 'string' && typeof part !== 'number') throw badRepresentation();
   }
 }

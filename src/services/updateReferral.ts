@@ -25,12 +25,15 @@ export type UpdateOutcome =
   | { readonly kind: 'updated'; readonly referral: WireReferral; readonly recoveredFrom?: UpstreamErrorCode }
   /** The caller's etag is not the current one, or someone wrote between our read and our write. */
   | { readonly kind: 'stale'; readonly current: WireReferral }
-  /** Refused for its content: by our rules (`fieldErrors`) or by the Partner API (`upstreamMessage`). */
+  /**
+   * Refused for its content: by our rules (`fieldErrors`), or by the Partner API as invalid or as
+   * too large (with its message when it gave one).
+   */
   | {
       readonly kind: 'invalid';
+      readonly refusedBy: 'rules' | 'partnerApi' | 'partnerApiSize';
       readonly fieldErrors: readonly FieldError[];
       readonly upstreamMessage?: string | undefined;
-      readonly tooLarge?: boolean;
     }
   | ({ readonly kind: 'transitionNotAllowed' } & TransitionRefusal)
   | { readonly kind: 'notFound'; readonly id: string };
@@ -49,7 +52,7 @@ export async function updateReferral(
   etag: string,
 ): Promise<UpdateOutcome> {
   const oversized = checkInputLimits(changes);
-  if (oversized.length > 0) return { kind: 'invalid', fieldErrors: oversized };
+  if (oversized.length > 0) return { kind: 'invalid', refusedBy: 'rules', fieldErrors: oversized };
 
   // A fresh read, never a cache hit: a cache may predate a concurrent write.
   const current = await read(ctx, id);
@@ -60,7 +63,7 @@ export async function updateReferral(
     case 'stale':
       return { kind: 'stale', current };
     case 'invalid':
-      return { kind: 'invalid', fieldErrors: plan.fieldErrors };
+      return { kind: 'invalid', refusedBy: 'rules', fieldErrors: plan.fieldErrors };
     case 'transitionNotAllowed':
       return plan;
     case 'write':
@@ -86,9 +89,19 @@ export async function updateReferral(
       // Refused for its content: a 4xx is an answer, so there is no doubt to settle (§8).
       case 'BAD_REQUEST':
       case 'UNPROCESSABLE':
-        return { kind: 'invalid', fieldErrors: [], upstreamMessage: error.upstreamMessage };
+        return {
+          kind: 'invalid',
+          refusedBy: 'partnerApi',
+          fieldErrors: [],
+          upstreamMessage: error.upstreamMessage,
+        };
       case 'CONTENT_TOO_LARGE':
-        return { kind: 'invalid', fieldErrors: [], upstreamMessage: error.upstreamMessage, tooLarge: true };
+        return {
+          kind: 'invalid',
+          refusedBy: 'partnerApiSize',
+          fieldErrors: [],
+          upstreamMessage: error.upstreamMessage,
+        };
       // After these the PUT may or may not have been applied.
       case 'UPSTREAM_TIMEOUT':
       case 'UPSTREAM_UNAVAILABLE':
