@@ -13,6 +13,12 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1).max(600_000);
 const positiveInt = z.coerce.number().int().min(1);
 
+/**
+ * A referral desk creates hundreds of referrals a day, not tens of thousands: 10,000 records
+ * (about 3 MB) cover a day of keyed creates with room to spare.
+ */
+const DEFAULT_IDEMPOTENCY_MAX_RECORDS = 10_000;
+
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: port.default(4000),
@@ -25,6 +31,7 @@ const envSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
   EMULATOR_PORT: port.default(4010),
+  PARTNER_API_WRITE_MODE: z.enum(['put', 'patch'], { error: 'must be `put` or `patch`' }).default('put'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REQUEST_TIMEOUT_MS: positiveMs.default(15_000),
   UPSTREAM_CONNECT_TIMEOUT_MS: positiveMs.default(2_000),
@@ -52,6 +59,7 @@ const envSchema = z.object({
     .max(100_000)
     .default(DEFAULT_OPERATION_LIMITS.maxEntityRepresentations),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
+  IDEMPOTENCY_MAX_RECORDS: positiveInt.max(10_000_000).default(DEFAULT_IDEMPOTENCY_MAX_RECORDS),
   MAX_COMPILED_OPERATIONS: positiveInt.max(100_000).default(1000),
   CORS_ORIGINS: z
     .string()
@@ -78,6 +86,12 @@ export interface Config {
   /** `undefined` means "start the embedded emulator" (refused in production). */
   readonly partnerApiUrl: string | undefined;
   readonly emulatorPort: number;
+  /**
+   * How `updateReferral` writes: `put`, the full replacement with If-Match (docs/partner-api.md
+   * §3.4), or `patch`, a JSON Patch of the documented patchable paths with a PUT for any other
+   * change (§3.5).
+   */
+  readonly writeMode: 'put' | 'patch';
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Deadline of one GraphQL request, upstream calls included. */
   readonly requestTimeoutMs: number;
@@ -106,6 +120,11 @@ export interface Config {
    */
   readonly executor: { readonly kind: 'jit' | 'graphql-js'; readonly maxCompiledOperations: number };
   readonly upstream: UpstreamPolicy;
+  /**
+   * createReferral's idempotency records held in memory at most (each about 0.3 KB; kept 24
+   * hours; finished ones beyond this are dropped oldest first).
+   */
+  readonly idempotencyMaxRecords: number;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +156,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     host: e.HOST,
     partnerApiUrl: e.PARTNER_API_URL,
     emulatorPort: e.EMULATOR_PORT,
+    writeMode: e.PARTNER_API_WRITE_MODE,
     logLevel: e.LOG_LEVEL,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
@@ -160,6 +180,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxEntityRepresentations: e.MAX_ENTITY_REPRESENTATIONS,
     }),
     executor: Object.freeze({ kind: e.GRAPHQL_EXECUTOR, maxCompiledOperations: e.MAX_COMPILED_OPERATIONS }),
+    idempotencyMaxRecords: e.IDEMPOTENCY_MAX_RECORDS,
     upstream: Object.freeze({
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: e.UPSTREAM_HEADERS_TIMEOUT_MS,

@@ -12,6 +12,7 @@ import { callerFromAuthorization } from './caller.ts';
 import { applyFault, type FaultRule, FaultRules } from './faults.ts';
 import { send } from './framing.ts';
 import { handleReferralRequest, type RouteResponse } from './referralRoutes.ts';
+import { type RelatedLinkStyle, withRelatedLinkStyle } from './relatedLinks.ts';
 import { seedReferrals } from './seed.ts';
 import { ReferralStore } from './store.ts';
 
@@ -44,6 +45,11 @@ export interface EmulatorOptions {
    * for ever.
    */
   maxRecordedRequests?: number;
+  /**
+   * The form of every referral's `links.relatedReferrals` (relatedLinks.ts): `quoted` as the docs
+   * show it (default), `unquoted` as live links were seen, `misspelt` (`…/engagments/…`), `none`.
+   */
+  relatedReferralsLinks?: RelatedLinkStyle;
 }
 
 export interface Emulator {
@@ -183,16 +189,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (target.kind === 'none')
           throw new ApiError(404, 'itemNotFound', `No resource at ${pathname}.`, { target: 'url' });
         if (malformed) throw new ApiError(400, 'invalidRequest', 'The request body is not valid JSON.');
-        return handleReferralRequest({
-          method,
-          id,
-          query: params,
-          headers,
-          body: parsed,
-          caller,
-          store,
+        return withRelatedLinkStyle(
+          handleReferralRequest({
+            method,
+            id,
+            query: params,
+            headers,
+            body: parsed,
+            caller,
+            store,
+            baseUrl,
+          }),
+          options.relatedReferralsLinks ?? 'quoted',
           baseUrl,
-        });
+        );
       } catch (error) {
         if (error instanceof ApiError) {
           return { status: error.status, body: error.body, headers: { ...error.headers } };

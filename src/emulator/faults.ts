@@ -66,7 +66,19 @@ export type Fault =
    */
   | { kind: 'oversized'; bytes: number }
   /** Apply the request (a write lands in the store, new eTag and all), then reset the connection unanswered. */
-  | { kind: 'applyThenDrop' };
+  | { kind: 'applyThenDrop' }
+  /**
+   * Apply the request, then answer a successful one 204 with no body and only its `ETag`, as the
+   * Partner API answers a PATCH that has no `Prefer` header (docs/partner-api.md §3.5): a service
+   * that ignores `Prefer: return=representation`.
+   */
+  | { kind: 'noContent' }
+  /**
+   * Apply the request, then send its real answer (body and headers) under this status instead: a
+   * create answered 200, as the connector documents, rather than the emulator's 201
+   * (docs/partner-api.md §3.3).
+   */
+  | { kind: 'answerStatus'; status: number };
 
 export interface FaultRule {
   /** HTTP method, case-insensitive. */
@@ -240,6 +252,17 @@ const APPLY: Appliers = {
   async oversized(fault, { req, res, answer }): Promise<FaultOutcome> {
     const real = answer();
     await streamPadded(res, frame(req, real), real.body, fault.bytes);
+    return 'done';
+  },
+  noContent(_fault, { req, res, answer }) {
+    const real = answer();
+    const ok = real.status >= 200 && real.status < 300;
+    const etag = Object.entries(real.headers ?? {}).find(([name]) => name.toLowerCase() === 'etag')?.[1];
+    send(req, res, ok ? { status: 204, headers: etag === undefined ? {} : { etag } } : real);
+    return 'done';
+  },
+  answerStatus(fault, { req, res, answer }) {
+    send(req, res, { ...answer(), status: fault.status });
     return 'done';
   },
   applyThenDrop(_fault, { req, answer }) {

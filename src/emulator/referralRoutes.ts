@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, preconditionFailed } from './apiError.ts';
 import { type Caller, canRead } from './caller.ts';
+import { prepareRegistrationPatch } from './dealRegistrations.ts';
 import { isObject } from './json.ts';
 import { applyJsonPatch, JsonPatchError, parsePointer } from './jsonPatch.ts';
 import { encodeQueryValue, listPage } from './listPage.ts';
@@ -240,9 +241,11 @@ function patch(request: RouteRequest, id: string): RouteResponse {
       if (first !== undefined && PATCH_READ_ONLY.has(first))
         throw new JsonPatchError(`/${first} is read-only`);
     }
-    const result = applyJsonPatch(current, request.body);
+    // Deal registrations: only the connector's paths; a new one is completed by the service.
+    const registrations = prepareRegistrationPatch(current, request.body);
+    const result = applyJsonPatch(registrations.document, registrations.operations);
     if (!isObject(result)) throw new JsonPatchError('the patched referral must stay a JSON object');
-    next = result;
+    next = registrations.finish(result);
   } catch (error) {
     if (error instanceof JsonPatchError) throw new ApiError(400, 'invalidRequest', error.message);
     throw error;

@@ -57,6 +57,24 @@ const ODD_SALES_STAGES: Placement<string> = { every: 9, at: { 0: '100' } };
 /** Which external ids a customer carries (§5.2 CustomerProfile.ids), cycling by index. */
 const CUSTOMER_ID_KINDS = [[], ['Duns'], ['External'], ['Duns', 'External']] as const;
 
+/** §5.2 SolutionTag: the extra properties live payloads carry, as seen (null). */
+const SOLUTION_EXTRAS = {
+  price: null,
+  quantity: null,
+  currency: null,
+  publisherName: null,
+  solutionType: null,
+  closingDateTime: null,
+} as const;
+/** §5.2 ReferralRequirements: `additionalRequirements.iot` as live payloads carry it. */
+const IOT_REQUIREMENTS = {
+  customerLicenseAgreementNumber: null,
+  deviceCategory: null,
+  siliconType: null,
+  azureCertifiedDevice: false,
+  attachServices: false,
+} as const;
+
 function placed<T>(placement: Placement<T>, index: number, otherwise: () => T): T {
   const slot = index % placement.every;
   return Object.hasOwn(placement.at, slot) ? (placement.at[slot] as T) : otherwise();
@@ -158,8 +176,10 @@ function details(draw: SeedRandom, plan: Plan): Referral {
       industries: [{ id: draw.pick(INDUSTRIES) }],
       products: Array.from({ length: draw.chance(0.3) ? 2 : 1 }, () => ({ id: draw.pick(PRODUCTS) })),
       services: [{ id: draw.pick(SERVICES) }],
-      solutions: [plan.solution],
-      ...(plan.undocumented ? { offers: [], salesPlays: [] } : {}),
+      solutions: [plan.undocumented ? { ...plan.solution, ...SOLUTION_EXTRAS } : plan.solution],
+      ...(plan.undocumented
+        ? { offers: [], salesPlays: [], additionalRequirements: { iot: IOT_REQUIREMENTS } }
+        : {}),
     },
     ...(plan.undocumented
       ? { customerRequestedContact: draw.chance(0.5), customerAction: null, incentiveLevel: null }

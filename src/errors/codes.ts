@@ -24,6 +24,11 @@ export const GATEWAY_ERRORS = {
     meaning:
       'an argument or variable is out of bounds (first out of range, a forged cursor, a malformed id…)',
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    httpStatus: 200,
+    meaning:
+      'createReferral: the idempotencyKey was used before with another input (README "Creating referrals")',
+  },
   BAD_REQUEST: {
     httpStatus: 400,
     meaning: 'the HTTP request is malformed (body not JSON, too large, batched…)',

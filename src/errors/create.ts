@@ -74,3 +74,11 @@ export function responseTooLarge(limitBytes: number): GraphQLError {
 export function responseTooLargeMessage(limitBytes: number): string {
   return `The answer would be larger than ${limitBytes} bytes. Ask for fewer items or fewer fields.`;
 }
+
+export const IDEMPOTENCY_KEY_REUSED_MESSAGE =
+  'This idempotencyKey was already used with another input. Use a new key for a different referral, or send the same input again.';
+
+/** createReferral's key names another input than the one it was first used with. */
+export function idempotencyKeyReused(): GraphQLError {
+  return gatewayError('IDEMPOTENCY_KEY_REUSED', IDEMPOTENCY_KEY_REUSED_MESSAGE);
+}

@@ -5,8 +5,9 @@
  * query, as the upstream gave it in `@odata.nextLink`) and how many items of that page come
  * before the position. Resuming re-issues that page request and skips; a cursor at the end of a
  * page points at the next page instead, so walking `endCursor`s follows every nextLink as given
- * and costs one upstream request per page. Cursors also carry a hash of the filter, so a cursor
- * cannot silently continue a different query.
+ * and costs one upstream request per page. Cursors also carry a hash of the filter and the order,
+ * so a cursor cannot silently continue a different query (its page request, the first one
+ * included, would go on in the order it was issued for).
  *
  * A cursor carries a request the gateway will send with the caller's token, so the client must
  * not be able to write one: cursors are signed (HMAC-SHA-256, RFC 2104, cut to 128 bits as RFC
@@ -22,7 +23,7 @@ export interface Position {
   readonly p: string;
   /** Items of that page before the position. */
   readonly s: number;
-  /** Filter hash. */
+  /** Hash of the filter and the order (`filterKey`). */
   readonly f: string;
 }
 
@@ -31,11 +32,14 @@ const MAC_BYTES = 16;
 /** Far above any real cursor (a page path with a long filter): longer is refused unread. */
 const MAX_CURSOR_LENGTH = 4096;
 
-export function filterKey(filter: string | undefined): string {
-  return createHash('sha256')
-    .update(filter ?? '')
-    .digest('base64url')
-    .slice(0, 16);
+/**
+ * What a cursor remembers of its query: the `$filter` and `$orderby` it was issued for. Without
+ * an order the key is the filter's alone, so cursors issued before ordering existed still read.
+ */
+export function filterKey(filter: string | undefined, orderBy?: string): string {
+  const hash = createHash('sha256').update(filter ?? '');
+  if (orderBy !== undefined) hash.update(`\u0000$orderby=${orderBy}`);
+  return hash.digest('base64url').slice(0, 16);
 }
 
 export interface CursorCodec {

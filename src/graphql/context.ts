@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.ts';
 import { RequestLogger } from '../log/requestLogger.ts';
+import type { IdempotencyStore } from '../services/idempotency/idempotencyStore.ts';
+import type { WriteMode } from '../services/writeReferral.ts';
 import { UpstreamCallBudget } from '../upstream/callBudget.ts';
 import type { CallContext } from '../upstream/httpClient.ts';
 import type { ReferralsApi } from '../upstream/referralsApi.ts';
@@ -22,6 +24,10 @@ export interface GatewayContext {
   /** The answer's size so far (see responseBudget.ts). */
   readonly response: ResponseBudget;
   readonly cursors: CursorCodec;
+  /** How updates are written (`PARTNER_API_WRITE_MODE`). */
+  readonly writeMode: WriteMode;
+  /** createReferral's idempotency records: shared by every request (README "Creating referrals"). */
+  readonly idempotency: IdempotencyStore;
 }
 
 /** What one request may spend (README "Operation limits"). */
@@ -37,6 +43,8 @@ export interface ContextDeps {
   readonly logger: Logger;
   readonly budgets: RequestBudgets;
   readonly cursors: CursorCodec;
+  readonly writeMode: WriteMode;
+  readonly idempotency: IdempotencyStore;
 }
 
 /** How long the request may run: aborted when the client goes away or the deadline passes. */
@@ -77,5 +85,7 @@ export function createContext(
     logger: new RequestLogger(deps.logger, { requestId, correlationId }),
     response: new ResponseBudget(deps.budgets.maxResponseBytes),
     cursors: deps.cursors,
+    writeMode: deps.writeMode,
+    idempotency: deps.idempotency,
   };
 }

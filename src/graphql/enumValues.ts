@@ -40,6 +40,22 @@ export const ENUM_WIRE_VALUES = {
     POST_SALES_CUSTOMER_SUCCESS: 'PostSalesCustomerSuccess',
     WORKLOAD_SPECIFIC_VALUE_PROPOSITION: 'WorkloadSpecificValueProposition',
   },
+  // §5.3: the connector's V3 contract (S6) and live payloads.
+  ReferralDirection: { INCOMING: 'Incoming', OUTGOING: 'Outgoing' },
+  ReferralSalesStage: { QUALIFY: 'Qualify', DEVELOP: 'Develop', PROPOSE: 'Propose', CLOSE: 'Close' },
+  DealRegistrationType: { AZURE_IP_CO_SELL: 'AzureIPCoSell' },
+  // `None` and `ReviewPending` seen live; the rest named after `statusHistory`'s fields (inferred).
+  DealRegistrationStatus: {
+    NONE: 'None',
+    REVIEW_PENDING: 'ReviewPending',
+    ACTION_REQUIRED: 'ActionRequired',
+    PASSED: 'Passed',
+    FAILED: 'Failed',
+    APPROVED: 'Approved',
+  },
+  DealRegistrationContractTerm: { PERPETUAL: 'Perpetual', FINITE: 'Finite' },
+  DealRegistrationDeployment: { CUSTOMER: 'Customer', PARTNER: 'Partner' },
+  DealRegistrationPricingModel: { PAY_AS_YOU_GO: 'PayAsYouGo', OTHER: 'Other' },
 } as const satisfies Required<Pick<Resolvers, EnumName>>;
 
 export type EnumName =
@@ -50,7 +66,14 @@ export type EnumName =
   | 'CustomerProfileIdType'
   | 'SolutionType'
   | 'TargetType'
-  | 'AssistanceRequestCode';
+  | 'AssistanceRequestCode'
+  | 'ReferralDirection'
+  | 'ReferralSalesStage'
+  | 'DealRegistrationType'
+  | 'DealRegistrationStatus'
+  | 'DealRegistrationContractTerm'
+  | 'DealRegistrationDeployment'
+  | 'DealRegistrationPricingModel';
 
 /**
  * For each enum, the canonical wire value keyed by its lower-case form. The docs' examples mix

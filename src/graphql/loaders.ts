@@ -6,6 +6,12 @@
  * list reads the referral itself rather than answer missing fields from the list's copy.
  */
 import DataLoader from 'dataloader';
+import {
+  type Engagement,
+  type EngagementReferrals,
+  engagementKey,
+  readEngagementReferrals,
+} from '../services/relatedReferrals.ts';
 import type { CallContext } from '../upstream/httpClient.ts';
 import type { ReferralsApi } from '../upstream/referralsApi.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
@@ -13,12 +19,27 @@ import type { WireReferral } from '../upstream/referralWire.ts';
 export interface Loaders {
   /** By id; `null` when the Partner API answers 404. */
   readonly referral: DataLoader<string, WireReferral | null>;
+  /**
+   * An engagement's referrals, keyed by the engagement (one spelling per GUID): however many
+   * referrals of a page ask for their related ones, each engagement costs one list read per
+   * request. Its items come from a list, so they never enter `referral` (see above).
+   */
+  readonly engagementReferrals: DataLoader<Engagement, EngagementReferrals, string>;
 }
 
 export function createLoaders(api: ReferralsApi, call: CallContext): Loaders {
   return {
     referral: new DataLoader<string, WireReferral | null>((ids) =>
       Promise.all(ids.map((id) => api.getReferral(id, call).catch((error: unknown) => asError(error)))),
+    ),
+    engagementReferrals: new DataLoader<Engagement, EngagementReferrals, string>(
+      (engagements) =>
+        Promise.all(
+          engagements.map((engagement) =>
+            readEngagementReferrals(api, engagement, call).catch((error: unknown) => asError(error)),
+          ),
+        ),
+      { cacheKeyFn: (engagement) => engagementKey(engagement.engagementId) },
     ),
   };
 }

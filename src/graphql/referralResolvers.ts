@@ -5,12 +5,25 @@
  */
 
 import { badUserInput } from '../errors/create.ts';
-import { buildFilter, type ReferralListCondition } from '../upstream/odataQuery.ts';
+import {
+  buildFilter,
+  buildOrderBy,
+  type ReferralListCondition,
+  type ReferralListOrder,
+} from '../upstream/odataQuery.ts';
 import { MAX_PAGE_SIZE, type ReferralPage } from '../upstream/referralsApi.ts';
-import type { InputMaybe, ReferralFilter, Resolvers } from './__generated__/resolvers-types.ts';
+import type {
+  InputMaybe,
+  OrderDirection,
+  ReferralFilter,
+  ReferralOrder,
+  ReferralOrderField,
+  Resolvers,
+} from './__generated__/resolvers-types.ts';
 import { filterKey, toConnection } from './connection.ts';
 import type { GatewayContext } from './context.ts';
 import { checkId } from './referralId.ts';
+import { resolveRelatedReferrals } from './relatedReferrals.ts';
 import { resolveUpdateReferral } from './updateReferralResult.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -38,19 +51,35 @@ function conditions(filter: InputMaybe<ReferralFilter> | undefined): ReferralLis
   return out;
 }
 
+const ORDER_FIELDS = {
+  CREATED_DATE_TIME: 'createdDateTime',
+  UPDATED_DATE_TIME: 'updatedDateTime',
+} as const satisfies Record<ReferralOrderField, ReferralListOrder['field']>;
+const ORDER_DIRECTIONS = { ASC: 'asc', DESC: 'desc' } as const satisfies Record<
+  OrderDirection,
+  ReferralListOrder['direction']
+>;
+
+/** `$orderby` for `orderBy` (docs/partner-api.md §3.1); none without it, so the default order stays the Partner API's. */
+function orderBy(order: InputMaybe<ReferralOrder> | undefined): string | undefined {
+  if (!order) return undefined;
+  return buildOrderBy({ field: ORDER_FIELDS[order.field], direction: ORDER_DIRECTIONS[order.direction] });
+}
+
 async function readPage(
   ctx: GatewayContext,
   after: string | null | undefined,
-  filter: string | undefined,
+  query: { filter: string | undefined; orderBy: string | undefined },
   top: number,
 ): Promise<{ page: ReferralPage; skip: number }> {
   if (after === null || after === undefined) {
-    return { page: await ctx.api.listReferrals({ filter, top }, ctx.call), skip: 0 };
+    return { page: await ctx.api.listReferrals({ ...query, top }, ctx.call), skip: 0 };
   }
   const position = ctx.cursors.decode(after);
   if (position === null || !ctx.api.isPageRef(position.p))
     throw badUserInput('`after` is not a referrals cursor.');
-  if (position.f !== filterKey(filter)) throw badUserInput('`after` was issued for a different `filter`.');
+  if (position.f !== filterKey(query.filter, query.orderBy))
+    throw badUserInput('`after` was issued for a different `filter` or `orderBy`.');
   let page = await ctx.api.getReferralPage(position.p, ctx.call);
   let skip = position.s;
   // A position past the end of a page that has a successor continues there.
@@ -71,9 +100,9 @@ export const referralResolvers: Resolvers = {
       if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
         throw badUserInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE}.`);
       }
-      const filter = buildFilter(conditions(args.filter));
-      const { page, skip } = await readPage(ctx, args.after, filter, first);
-      const connection = toConnection(page, skip, first, filterKey(filter));
+      const query = { filter: buildFilter(conditions(args.filter)), orderBy: orderBy(args.orderBy) };
+      const { page, skip } = await readPage(ctx, args.after, query, first);
+      const connection = toConnection(page, skip, first, filterKey(query.filter, query.orderBy));
       for (const edge of connection.edges) ctx.response.referral(edge.node);
       return connection;
     },
@@ -98,6 +127,7 @@ export const referralResolvers: Resolvers = {
     __resolveReference: async (reference, ctx) =>
       ctx.response.referral(await ctx.loaders.referral.load(checkId(reference.id))),
     etag: (referral) => referral.eTag,
+    relatedReferrals: (referral, _args, ctx) => resolveRelatedReferrals(referral, ctx),
   },
 
   // Cursors are signed only when selected: an HMAC per edge is work most list views never use.

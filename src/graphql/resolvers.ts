@@ -1,11 +1,18 @@
 /** Every resolver map of the schema, merged: scalars, enum wire values and the per-domain maps. */
 import type { Resolvers } from './__generated__/resolvers-types.ts';
+import { createReferralResolvers } from './createReferralResult.ts';
+import { dealRegistrationResolvers } from './dealRegistrationResolvers.ts';
 import { ENUM_WIRE_VALUES } from './enumValues.ts';
+import { mergeResolvers } from './mergeResolvers.ts';
+import { observedFieldResolvers } from './observedFieldResolvers.ts';
 import { referralResolvers } from './referralResolvers.ts';
 import { DateTime } from './scalars.ts';
 
-export const resolvers: Resolvers = {
-  DateTime,
-  ...ENUM_WIRE_VALUES,
-  ...referralResolvers,
-};
+// Merged type by type: several maps resolve fields of one type (mergeResolvers.ts).
+export const resolvers: Resolvers = mergeResolvers(
+  { DateTime, ...ENUM_WIRE_VALUES },
+  referralResolvers,
+  observedFieldResolvers,
+  createReferralResolvers,
+  dealRegistrationResolvers,
+);

@@ -7,10 +7,11 @@
 import type { ReferralChanges } from '../domain/referral/changes.ts';
 import { isReferralStatus, isReferralSubstatus } from '../domain/referral/transitions.ts';
 import { capFieldErrors, type FieldError } from '../domain/referral/validation.ts';
-import { type UpdateOutcome, updateReferral, type WriteContext } from '../services/updateReferral.ts';
+import { type UpdateOutcome, updateReferral } from '../services/updateReferral.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
 import type { ResolversTypes, UpdateReferralInput } from './__generated__/resolvers-types.ts';
 import type { GatewayContext } from './context.ts';
+import { writeContextOf } from './writeContext.ts';
 
 export type UpdateReferralResult = ResolversTypes['UpdateReferralResult'];
 
@@ -43,15 +44,7 @@ export async function resolveUpdateReferral(
   input: UpdateReferralInput,
   etag: string,
 ): Promise<UpdateReferralResult> {
-  const write: WriteContext = {
-    api: ctx.api,
-    call: ctx.call,
-    // What the service read or wrote is whole and current: later loads in this request see it.
-    observe: (referral) => {
-      ctx.loaders.referral.clear(referral.id).prime(referral.id, referral);
-    },
-  };
-  const outcome = await updateReferral(write, id, input, etag);
+  const outcome = await updateReferral(writeContextOf(ctx), id, input, etag);
   if (outcome.kind === 'updated' && outcome.recoveredFrom !== undefined) {
     ctx.logger.info(
       { code: outcome.recoveredFrom },

@@ -7,7 +7,11 @@
  * Only certainties are counted: each distinct referral id of `referral(id:)` and `_entities`
  * costs at least one GET (the per-request loader shares one GET per id), each `referrals` field
  * at least one list call. Mutations may be refused on their input before any call, so they add
- * no certain call; they do need credentials.
+ * no certain call; they do need credentials. `Referral.relatedReferrals` adds none either: its
+ * list call depends on the referrals found (none without an engagement, one per engagement
+ * however many referrals share it), so it is priced by cost instead (queryCost.ts) and counted by
+ * the call budget as it runs. Creates are the exception among mutations: each reserves the calls
+ * that settle it (`reservedCalls`), since a POST is sent only with them at hand.
  */
 import {
   type FieldNode,
@@ -21,6 +25,7 @@ import {
   valueFromASTUntyped,
 } from 'graphql';
 import { normalizeId } from '../graphql/referralId.ts';
+import { CALLS_PER_CREATE, CALLS_PER_SHARE } from '../services/createReferral.ts';
 
 /** Root fields that never reach the Partner API (introspection, the subgraph's SDL). */
 const LOCAL_ROOT_FIELDS: ReadonlySet<string> = new Set(['__typename', '__schema', '__type', '_service']);
@@ -34,7 +39,19 @@ export interface OperationDemand {
   readonly referralIds: readonly unknown[];
   /** `_entities` representations across every `_entities` field (aliases included). */
   readonly representations: readonly unknown[];
+  /**
+   * Calls the creates reserve: a create sends its POST only with room left to settle it
+   * (services/createReferral.ts), so a request whose creates cannot all have that room is refused
+   * before any of them runs, rather than after one POST.
+   */
+  readonly reservedCalls: number;
 }
+
+/** Mutations that POST, and the calls each reserves. */
+const RESERVING_MUTATIONS: ReadonlyMap<string, number> = new Map([
+  ['createReferral', CALLS_PER_CREATE],
+  ['shareReferralWithMicrosoft', CALLS_PER_SHARE],
+]);
 
 /**
  * Partner API calls the operation is certain to make, at least: one per distinct referral id,
@@ -47,7 +64,7 @@ export function certainUpstreamCalls(demand: OperationDemand): number {
     const id = normalizeId(raw);
     if (id !== undefined) ids.add(id);
   }
-  return ids.size + demand.listCalls;
+  return ids.size + demand.listCalls + demand.reservedCalls;
 }
 
 type Variables = Readonly<Record<string, unknown>>;
@@ -117,10 +134,12 @@ export function operationDemand(
   let listCalls = 0;
   const referralIds: unknown[] = [];
   const representations: unknown[] = [];
+  let reservedCalls = 0;
   for (const field of rootFields(operation.selectionSet, fragments, variables, new Set())) {
     const name = field.name.value;
     if (LOCAL_ROOT_FIELDS.has(name)) continue;
     needsUpstream = true;
+    if (operation.operation === 'mutation') reservedCalls += RESERVING_MUTATIONS.get(name) ?? 0;
     if (operation.operation !== 'query') continue;
     if (name === 'referrals') listCalls += 1;
     else if (name === 'referral') referralIds.push(argument(field, 'id', variables));
@@ -135,5 +154,5 @@ export function operationDemand(
       }
     }
   }
-  return { needsUpstream, listCalls, referralIds, representations };
+  return { needsUpstream, listCalls, referralIds, representations, reservedCalls };
 }

@@ -7,17 +7,28 @@
  * So when an operation's page sizes depend on variables or defaults, it is priced again before
  * execution by the same rule, on a copy of the operation with those sizes written in. The price
  * is kept per document and page sizes, so a repeated request costs a map lookup.
+ *
+ * The same holds for a list without `first`: `Referral.relatedReferrals` is read from the Partner
+ * API (one list call per engagement, up to 500 referrals) under every referral of a page, and
+ * armor prices it as one item. It is priced as a default page, as a `referrals` without `first`
+ * is. Paged fields are known by type and name (`Referral.relatedReferrals`, not the link
+ * `ReferralLinks.relatedReferrals`).
  */
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import {
   type ArgumentNode,
+  type ASTNode,
+  type ASTVisitor,
   type DocumentNode,
   type FieldNode,
   type GraphQLError,
+  type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
+  TypeInfo,
   validate,
   visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import { overLimit } from '../errors/create.ts';
 import type { PricingRequest } from './requestGuards.ts';
@@ -29,7 +40,11 @@ export interface CostOptions {
   readonly maxCost: number;
   /** Size of a `referrals` page when `first` is absent or null (the resolver's default). */
   readonly defaultPageSize: number;
-  /** The connection fields whose absent `first` means `defaultPageSize` items. */
+  /**
+   * List fields, as schema coordinates (`Query.referrals`), whose absent `first` means
+   * `defaultPageSize` items: connections with a default page size, and lists read from the
+   * Partner API that have no `first` at all (`Referral.relatedReferrals`).
+   */
   readonly pagedFields: ReadonlySet<string>;
   /** armor's options besides the limit (weights, fragment flattening), as securityRules.ts sets them. */
   readonly rule: Omit<Parameters<typeof costLimitRule>[0] & object, 'maxCost'>;
@@ -53,7 +68,7 @@ export function createCostPricer(
   function dependenceOf(request: PricingRequest): SizeDependence {
     let found = dependence.get(request.operation);
     if (found === undefined) {
-      found = sizeDependence(request.document, request.operation, options.pagedFields);
+      found = sizeDependence(request.schema, request.document, request.operation, options.pagedFields);
       dependence.set(request.operation, found);
     }
     return found;
@@ -86,21 +101,42 @@ function pageSize(value: unknown, defaultPageSize: number): string {
   return typeof value === 'number' && Number.isInteger(value) ? String(value) : 'x';
 }
 
+/**
+ * Visits `node` with `visitor`, telling each field its schema coordinate (`Type.field`), so a
+ * paged field is known by its type and not only its name (`ReferralLinks.relatedReferrals` is
+ * a link, not a list).
+ */
+function visitFields<T extends ASTNode>(
+  schema: GraphQLSchema,
+  node: T,
+  onField: (field: FieldNode, coordinate: string) => FieldNode | undefined,
+): T {
+  const typeInfo = new TypeInfo(schema);
+  const visitor: ASTVisitor = {
+    Field(field) {
+      return onField(field, `${typeInfo.getParentType()?.name ?? ''}.${field.name.value}`);
+    },
+  };
+  return visit(node, visitWithTypeInfo(typeInfo, visitor));
+}
+
 function sizeDependence(
+  schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   pagedFields: ReadonlySet<string>,
 ): SizeDependence {
   const variables = new Set<string>();
   let usesDefault = false;
-  const scan = (field: FieldNode) => {
+  const scan = (field: FieldNode, coordinate: string) => {
     const size = field.arguments?.find((argument) => SIZE_ARGUMENTS.has(argument.name.value));
     if (size?.value.kind === Kind.VARIABLE) variables.add(size.value.name.value);
-    if (pagedFields.has(field.name.value) && !size) usesDefault = true;
+    if (pagedFields.has(coordinate) && !size) usesDefault = true;
+    return undefined;
   };
-  visit(operation, { Field: scan });
+  visitFields(schema, operation, scan);
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, { Field: scan });
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) visitFields(schema, definition, scan);
   }
   return variables.size === 0 && !usesDefault ? NONE : { variables: [...variables], usesDefault };
 }
@@ -116,32 +152,32 @@ function priceOf(request: PricingRequest, options: CostOptions): GraphQLError | 
     if (typeof n !== 'number' || !Number.isInteger(n)) return size;
     return { ...size, value: { kind: Kind.INT, value: String(n) } };
   };
-  const writeSizes = {
-    Field(field: FieldNode): FieldNode {
-      const args = field.arguments ?? [];
-      const size = args.find((argument) => SIZE_ARGUMENTS.has(argument.name.value));
-      if (size) {
-        return {
-          ...field,
-          arguments: args.map((argument) => (argument === size ? (sized(argument) ?? argument) : argument)),
-        };
-      }
-      if (!options.pagedFields.has(field.name.value)) return field;
-      const first: ArgumentNode = {
-        kind: Kind.ARGUMENT,
-        name: { kind: Kind.NAME, value: 'first' },
-        value: { kind: Kind.INT, value: String(options.defaultPageSize) },
+  const writeSizes = (field: FieldNode, coordinate: string): FieldNode | undefined => {
+    const args = field.arguments ?? [];
+    const size = args.find((argument) => SIZE_ARGUMENTS.has(argument.name.value));
+    if (size) {
+      if (size.value.kind !== Kind.VARIABLE) return undefined;
+      return {
+        ...field,
+        arguments: args.map((argument) => (argument === size ? (sized(argument) ?? argument) : argument)),
       };
-      return { ...field, arguments: [...args, first] };
-    },
+    }
+    if (!options.pagedFields.has(coordinate)) return undefined;
+    // Priced only: this copy is validated by the cost rule alone, which reads `first` on any field.
+    const first: ArgumentNode = {
+      kind: Kind.ARGUMENT,
+      name: { kind: Kind.NAME, value: 'first' },
+      value: { kind: Kind.INT, value: String(options.defaultPageSize) },
+    };
+    return { ...field, arguments: [...args, first] };
   };
   const document: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
-      visit(request.operation, writeSizes),
+      visitFields(request.schema, request.operation, writeSizes),
       ...request.document.definitions
         .filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)
-        .map((definition) => visit(definition, writeSizes)),
+        .map((definition) => visitFields(request.schema, definition, writeSizes)),
     ],
   };
   let rejection: GraphQLError | undefined;
@@ -161,6 +197,6 @@ function priceOf(request: PricingRequest, options: CostOptions): GraphQLError | 
   // Said as a validation refusal (what the same document with literals gets), without armor's
   // "Syntax Error: " prefix, which it is not.
   return overLimit(
-    `${rejection.message.replace(/^Syntax Error: /, '')} Page sizes from variables and defaults count.`,
+    `${rejection.message.replace(/^Syntax Error: /, '')} Page sizes from variables and defaults count (\`relatedReferrals\` as a page of ${options.defaultPageSize}).`,
   );
 }

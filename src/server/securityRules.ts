@@ -30,8 +30,10 @@ export interface OperationLimits {
   /**
    * graphql-armor cost points per operation: a leaf costs 1, an object 2 plus 1.5 × its
    * children, and a field's subtree is multiplied by a literal `first:` argument (a variable
-   * `first` counts as 1; the resolver caps it at 100). One `referrals(first: 100)` page
-   * selecting every field costs 79,000–94,000, depending on fragments and `pageInfo`.
+   * `first` counts as 1; the resolver caps it at 100; before execution it is priced again with
+   * the variables known, and `relatedReferrals` as a page of 20: queryCost.ts). One
+   * `referrals(first: 100)` page selecting every field costs 79,000–94,000, depending on
+   * fragments and `pageInfo`.
    */
   readonly maxCost: number;
   /**
@@ -54,14 +56,17 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({
   // Ten aliased `referral(id:)` lookups are a real client pattern (a list view's detail fetch).
   maxAliases: 15,
   // Priced as a router sends it, not as a browser does: Hive Gateway gives each root field its
-  // own renamed copy of every fragment, so ten aliased lookups of every field are 330 tokens
-  // from the client and 1,626 at this subgraph, and fifteen (the alias limit) 2,436. 5,000 is
-  // twice that; validating 8,000 tokens of duplicated fields measured under 50 ms.
+  // own renamed copy of every fragment, so ten aliased lookups of every field (deal
+  // registrations included) are 411 tokens from the client and 2,436 at this subgraph, and
+  // fifteen (the alias limit) 3,651. 5,000 leaves room; validating 8,000 tokens of duplicated
+  // fields measured under 50 ms.
   maxTokens: 5000,
   // Real operations use a handful of @include/@skip; 20 leaves room for generated clients.
   maxDirectives: 20,
-  // One full 100-item page of every field (at most 93,922) fits; two do not.
-  maxCost: 120_000,
+  // One full 100-item page of every field fits (about 131,300 with deal registrations and the
+  // other V3 fields, 93,922 with the documented ones); two pages of the documented fields
+  // (about 158,000–188,000) do not.
+  maxCost: 140_000,
   // A router resolving one 100-item page of entities sends 100; 500 leaves room for routers that
   // batch several entity fetches into one request.
   maxEntityRepresentations: 500,
@@ -166,7 +171,8 @@ export function securityRules(options: SecurityRulesOptions): SecurityRules {
         priceWithVariables: createCostPricer({
           maxCost: limits.maxCost,
           defaultPageSize: DEFAULT_PAGE_SIZE,
-          pagedFields: new Set(['referrals']),
+          // `relatedReferrals` has no `first`: a list call per engagement, priced as a default page.
+          pagedFields: new Set(['Query.referrals', 'Referral.relatedReferrals']),
           rule: COST_WEIGHTS,
         }),
       }),

@@ -19,10 +19,11 @@ import { createFormatError } from '../errors/format.ts';
 import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
 import type { Logger } from '../log/logger.ts';
+import { MemoryIdempotencyStore } from '../services/idempotency/memoryIdempotencyStore.ts';
 import { createUpstreamClient } from '../upstream/httpClient.ts';
 import { createReferralsApi } from '../upstream/referralsApi.ts';
 import { buildSchema } from './buildSchema.ts';
-import { EXAMPLE_OPERATION } from './exampleOperation.ts';
+import { SANDBOX_DOCUMENT } from './exampleOperation.ts';
 import { createHttpHandler, GRAPHQL_PATH } from './httpHandler.ts';
 import { createJitExecutor, staticSchemaGateway } from './jitExecutor.ts';
 import { loggingPlugin } from './loggingPlugin.ts';
@@ -108,7 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({
             embed: true,
-            document: EXAMPLE_OPERATION,
+            document: SANDBOX_DOCUMENT,
             ...(options.sandboxHeaders ? { headers: { ...options.sandboxHeaders } } : {}),
           }),
       loggingPlugin(),
@@ -125,6 +126,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     api,
     logger,
     budgets: config.budgets,
+    writeMode: config.writeMode,
+    // One per process: a repeated create must find its key whichever request asks.
+    idempotency: new MemoryIdempotencyStore({ maxRecords: config.idempotencyMaxRecords }),
     // Unset: a key of this process only (CURSOR_SECRET shares one between replicas).
     cursors: createCursorCodec(
       config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret),

@@ -11,21 +11,27 @@ import type { Reconciliation } from '../domain/referral/reconcile.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
 import type { UpstreamError } from '../upstream/upstreamErrors.ts';
 
-export type Settled =
-  | { readonly kind: 'applied'; readonly now: WireReferral }
-  | { readonly kind: 'changedByOthers'; readonly now: WireReferral };
+export type Settled<Now = WireReferral> =
+  | { readonly kind: 'applied'; readonly now: Now }
+  | { readonly kind: 'changedByOthers'; readonly now: Now };
 
-export interface AmbiguousWrite {
+/**
+ * `Now` is what the re-read finds: the referral itself after an update, the referral a create
+ * made after a POST (found among the newest ones, services/createReferral.ts).
+ */
+export interface AmbiguousWrite<Now = WireReferral> {
   /** What made the write's fate unknown; thrown again when the write did not land. */
   readonly failure: UpstreamError;
-  /** Reads the resource as it is now; `null` when it is gone. */
-  readonly reread: () => Promise<WireReferral | null>;
+  /** Reads the resource as it is now; `null` when it is gone (or, for a create, not found). */
+  readonly reread: () => Promise<Now | null>;
   /** What the resource as it is now says about our write. */
-  readonly judge: (now: WireReferral) => Reconciliation;
+  readonly judge: (now: Now) => Reconciliation;
 }
 
-export async function settleAmbiguousWrite(write: AmbiguousWrite): Promise<Settled> {
-  let now: WireReferral | null;
+export async function settleAmbiguousWrite<Now = WireReferral>(
+  write: AmbiguousWrite<Now>,
+): Promise<Settled<Now>> {
+  let now: Now | null;
   try {
     now = await write.reread();
   } catch {

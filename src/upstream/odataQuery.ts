@@ -30,16 +30,35 @@ export function buildFilter(conditions: readonly ReferralListCondition[]): strin
     .join(' and ');
 }
 
+/** A sort order the Partner API documents for lists (§3.1): one of two date-times, either way. */
+export interface ReferralListOrder {
+  readonly field: 'createdDateTime' | 'updatedDateTime';
+  readonly direction: 'asc' | 'desc';
+}
+
+const ORDER_FIELDS: ReadonlySet<string> = new Set(['createdDateTime', 'updatedDateTime']);
+const ORDER_DIRECTIONS: ReadonlySet<string> = new Set(['asc', 'desc']);
+
+/** The `$orderby` expression, e.g. `updatedDateTime desc`; only the documented forms are built. */
+export function buildOrderBy(order: ReferralListOrder): string {
+  if (!ORDER_FIELDS.has(order.field) || !ORDER_DIRECTIONS.has(order.direction))
+    throw new TypeError(`Not a documented $orderby: ${order.field} ${order.direction}`);
+  return `${order.field} ${order.direction}`;
+}
+
 /**
- * `$filter=…&$top=…` with values percent-encoded (spaces as %20, not `+`, which some OData
- * servers read literally). The `$` of system query options is left as is, as the docs write it.
+ * `$filter=…&$orderby=…&$top=…` with values percent-encoded (spaces as %20, not `+`, which some
+ * OData servers read literally). The `$` of system query options is left as is, as the docs write
+ * it. Without `orderBy` no `$orderby` is sent: the Partner API's own order applies.
  */
 export function buildListQuery(options: {
   readonly filter?: string | undefined;
+  readonly orderBy?: string | undefined;
   readonly top: number;
 }): string {
   const parts: string[] = [];
   if (options.filter !== undefined) parts.push(`$filter=${encodeURIComponent(options.filter)}`);
+  if (options.orderBy !== undefined) parts.push(`$orderby=${encodeURIComponent(options.orderBy)}`);
   parts.push(`$top=${options.top}`);
   return parts.join('&');
 }

@@ -14,6 +14,12 @@ const text = z.string().nullish();
 const flag = z.boolean().nullish();
 /** `dealValue` is a decimal; the PATCH docs send it as a string ("10000"), so accept both. */
 const decimal = z.union([z.number(), z.string()]).nullish();
+/**
+ * A field seen on the wire only as `null` (docs/partner-api.md §5.2, §5.3): no source states its
+ * type, so any value passes and the GraphQL resolver answers `null` for one of an unexpected type
+ * (src/graphql/observedFieldResolvers.ts) instead of failing the whole referral.
+ */
+const unstated = z.unknown().optional();
 
 const member = z.object({
   firstName: text,
@@ -43,6 +49,7 @@ const customerProfile = z.object({
   team: z.array(member).nullish(),
   // The wire sends an array of {profileType,id}; older examples show `{}` (§5.2).
   ids: z.union([z.array(customerProfileId), z.object({})]).nullish(),
+  isMatchingComplete: flag,
 });
 
 const consent = z.object({
@@ -53,7 +60,18 @@ const consent = z.object({
 });
 
 const tag = z.object({ id: text });
-const solutionTag = z.object({ id: text, name: text, type: text });
+// The extras beside id/name/type were seen live, mostly null (§5.2 SolutionTag).
+const solutionTag = z.object({
+  id: text,
+  name: text,
+  type: text,
+  price: unstated,
+  quantity: unstated,
+  currency: unstated,
+  publisherName: unstated,
+  solutionType: text,
+  closingDateTime: unstated,
+});
 const attribute = z.object({ id: text, type: text });
 
 const requirements = z.object({
@@ -61,7 +79,23 @@ const requirements = z.object({
   products: z.array(tag).nullish(),
   services: z.array(tag).nullish(),
   solutions: z.array(solutionTag).nullish(),
-  additionalRequirements: z.object({ attributes: z.array(attribute).nullish() }).nullish(),
+  // Items the connector leaves open (`items: {}`) and live payloads only showed empty (§5.2).
+  offers: z.array(unstated).nullish(),
+  salesPlays: z.array(unstated).nullish(),
+  additionalRequirements: z
+    .object({
+      attributes: z.array(attribute).nullish(),
+      iot: z
+        .object({
+          customerLicenseAgreementNumber: unstated,
+          deviceCategory: unstated,
+          siliconType: unstated,
+          azureCertifiedDevice: flag,
+          attachServices: flag,
+        })
+        .nullish(),
+    })
+    .nullish(),
 });
 
 const details = z.object({
@@ -72,6 +106,7 @@ const details = z.object({
   requirements: requirements.nullish(),
   customerRequestedContact: flag,
   customerAction: text,
+  incentiveLevel: unstated,
 });
 
 const inviteContext = z.object({
@@ -83,6 +118,57 @@ const inviteContext = z.object({
 
 const target = z.object({ id: text, type: text });
 const link = z.object({ uri: text, method: text });
+
+/** §5.3 `trackingInfo`: the connector lists `microsoftMsxId`; live payloads carry the others. */
+const trackingInfo = z.object({
+  microsoftMsxId: text,
+  microsoftUSFedOpportunityId: text,
+  microsoftUSFedLeadId: text,
+  migratedPSCDealId: text,
+  migratedPSCPartnerDealId: text,
+});
+
+/** §5.3 `registrations[]`: the connector's Referral and DealRegistration definitions (S6). */
+const marketplaceTransaction = z.object({
+  isMarketplaceTransacted: flag,
+  marketplaceTransactionDateTime: text,
+});
+const registrationSolution = z.object({
+  id: text,
+  name: text,
+  // Numbers in the connector; a PATCH may carry them as strings, as `dealValue` (§3.5).
+  value: decimal,
+  currency: text,
+  isDeployedOnAzure: flag,
+  primaryDeploymentOn: text,
+  pricingModel: text,
+  marketplaceTransactionDetails: marketplaceTransaction.nullish(),
+});
+const registrationContract = z.object({
+  value: decimal,
+  currency: text,
+  startDateTime: text,
+  endDateTime: text,
+  signDateTime: text,
+  term: text,
+});
+const registrationStatusHistory = z.object({
+  reviewPendingDateTime: text,
+  actionRequiredDateTime: text,
+  passedDateTime: text,
+  failedDateTime: text,
+  approvedDateTime: text,
+});
+const dealRegistration = z.object({
+  id: text,
+  type: text,
+  registrationDateTime: text,
+  status: text,
+  statusReason: text,
+  contract: registrationContract.nullish(),
+  solutionDetails: z.array(registrationSolution).nullish(),
+  statusHistory: registrationStatusHistory.nullish(),
+});
 
 export const wireReferralSchema = z.object({
   id: z.string().min(1),
@@ -109,6 +195,26 @@ export const wireReferralSchema = z.object({
   inviteContext: inviteContext.nullish(),
   target: z.array(target).nullish(),
   links: z.object({ self: link.nullish(), relatedReferrals: link.nullish() }).nullish(),
+  // §5.3: in the connector's V3 contract and on the wire, not on any documentation page.
+  direction: text,
+  closedDateTime: text,
+  // The connector's enum, but seen live as the string "100" (§5.3): any string passes.
+  salesStage: text,
+  favorite: flag,
+  isSpam: flag,
+  campaignId: text,
+  mpnId: text,
+  referralProgram: text,
+  quality: text,
+  dealSensitivity: text,
+  createdVia: text,
+  lastModifiedVia: text,
+  lastRunId: text,
+  // Strings in the connector, with a stray `tag` property beside the item type: items unchecked.
+  tags: z.array(unstated).nullish(),
+  registrationStatus: text,
+  registrations: z.array(dealRegistration).nullish(),
+  trackingInfo: trackingInfo.nullish(),
   // The version every update needs (§7); a referral without one cannot be updated safely.
   eTag: z.string().min(1),
 });
@@ -138,3 +244,10 @@ export type WireInvitedBy = NonNullable<WireInviteContext['invitedBy']>;
 export type WireTarget = z.infer<typeof target>;
 export type WireLinks = NonNullable<WireReferral['links']>;
 export type WireLink = z.infer<typeof link>;
+export type WireTrackingInfo = z.infer<typeof trackingInfo>;
+export type WireIotRequirements = NonNullable<WireAdditionalRequirements['iot']>;
+export type WireDealRegistration = z.infer<typeof dealRegistration>;
+export type WireDealRegistrationContract = z.infer<typeof registrationContract>;
+export type WireDealRegistrationSolution = z.infer<typeof registrationSolution>;
+export type WireMarketplaceTransaction = z.infer<typeof marketplaceTransaction>;
+export type WireRegistrationStatusHistory = z.infer<typeof registrationStatusHistory>;

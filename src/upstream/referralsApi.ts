@@ -38,9 +38,12 @@ export interface ReferralPage {
 export interface ReferralsApi {
   /** The referral, or `null` when the Partner API answers 404. */
   getReferral(id: string, call: CallContext): Promise<WireReferral | null>;
-  /** The first page of a list. `filter` is an OData expression built by `buildFilter`. */
+  /**
+   * The first page of a list. `filter` is an OData expression built by `buildFilter`, `orderBy`
+   * one built by `buildOrderBy` (absent: the Partner API's own order).
+   */
   listReferrals(
-    query: { filter?: string | undefined; top: number },
+    query: { filter?: string | undefined; orderBy?: string | undefined; top: number },
     call: CallContext,
   ): Promise<ReferralPage>;
   /** A page by reference (from `ReferralPage.pageRef`/`nextPageRef`). */
@@ -48,11 +51,39 @@ export interface ReferralsApi {
   /** True when `pageRef` names a page of this API's referral collection (see `getReferralPage`). */
   isPageRef(pageRef: string): boolean;
   /**
+   * A link the Partner API gave (a referral's `links.relatedReferrals.uri`, an `@odata.nextLink`)
+   * as a page reference on the configured origin, the way `@odata.nextLink` is followed: its path
+   * and query only. `null` when it is no URL or not a page of the referral collection.
+   */
+  pageRefOf(link: string): string | null;
+  /**
    * Full-replacement PUT guarded by `If-Match: <etag>` (RFC 9110 §13.1.1; the Partner API wants
    * the body's `eTag` verbatim, quotes included, §7). Resolves with the referral as written;
    * a stale etag rejects with PRECONDITION_FAILED.
    */
   replaceReferral(id: string, body: unknown, etag: string, call: CallContext): Promise<WireReferral>;
+  /**
+   * JSON Patch (RFC 6902, `add`/`replace` only) guarded by `If-Match: <etag>`, asking for the
+   * result with `Prefer: return=representation` (§3.5). `referral` is `null` when the Partner API
+   * answered 204 anyway (its default); `etag` is the answer's `ETag` header when it sent one.
+   */
+  patchReferral(
+    id: string,
+    operations: readonly unknown[],
+    etag: string,
+    call: CallContext,
+  ): Promise<PatchedReferral>;
+  /**
+   * `POST` to the collection: creates a referral and resolves with it as created (§3.3). 200 and
+   * 201 are both accepted: the connector documents 200, the response-codes page 201 (§11). Never
+   * retried once it may have been sent (retryPolicy.ts): a second POST is a second referral.
+   */
+  createReferral(body: unknown, call: CallContext): Promise<WireReferral>;
+}
+
+export interface PatchedReferral {
+  readonly referral: WireReferral | null;
+  readonly etag: string | undefined;
 }
 
 export function createReferralsApi(options: { baseUrl: string; client: UpstreamClient }): ReferralsApi {
@@ -87,21 +118,26 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
   }
 
   /**
-   * The next page is read from `@odata.nextLink` as given, except its origin: the docs' own link
+   * A link from the Partner API is followed as given, except its origin: the docs' own nextLink
    * uses `http://` (§3.1), and a bearer token must never go over plain HTTP or to another host, so
    * only its path and query are kept and sent to the configured upstream.
    */
-  function nextPageRef(nextLink: string | null | undefined): string | null {
-    if (!nextLink) return null;
+  function pageRefOf(link: string): string | null {
     let url: URL;
     try {
-      url = new URL(nextLink, origin);
+      url = new URL(link, origin);
     } catch {
-      throw new UpstreamError('UPSTREAM_BAD_RESPONSE', 'list: @odata.nextLink is not a URL');
+      return null;
     }
     const ref = `${url.pathname}${url.search}`;
-    if (!isPageRef(ref))
-      throw new UpstreamError('UPSTREAM_BAD_RESPONSE', 'list: @odata.nextLink is off the collection');
+    return isPageRef(ref) ? ref : null;
+  }
+
+  function nextPageRef(nextLink: string | null | undefined): string | null {
+    if (!nextLink) return null;
+    const ref = pageRefOf(nextLink);
+    if (ref === null)
+      throw new UpstreamError('UPSTREAM_BAD_RESPONSE', 'list: @odata.nextLink is no page of the collection');
     return ref;
   }
 
@@ -116,6 +152,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
 
   return {
     isPageRef,
+    pageRefOf,
     getReferralPage,
 
     async getReferral(id, call) {
@@ -147,8 +184,37 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
       return referral;
     },
 
+    async patchReferral(id, operations, etag, call) {
+      const res = await client.send({
+        method: 'PATCH',
+        url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
+        call,
+        body: operations,
+        headers: { 'if-match': etag, prefer: 'return=representation' },
+      });
+      const header = res.headers.etag;
+      const newEtag = typeof header === 'string' ? header : undefined;
+      if (res.json === undefined) return { referral: null, etag: newEtag };
+      const referral = checked(wireReferralSchema, isWireReferral, res.json, 'patch');
+      wireLengths.set(referral, res.length);
+      return { referral, etag: newEtag };
+    },
+
     listReferrals(query, call) {
       return getReferralPage(`${collectionPath}?${buildListQuery(query)}`, call);
+    },
+
+    async createReferral(body, call) {
+      const res = await client.send({ method: 'POST', url: `${origin}${collectionPath}`, call, body });
+      // Any other 2xx (202, 204…) is no created referral we can show: its fate is for the caller to settle.
+      if (res.status !== 200 && res.status !== 201) {
+        throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `post: answered ${res.status}`, {
+          status: res.status,
+        });
+      }
+      const referral = checked(wireReferralSchema, isWireReferral, res.json, 'post');
+      wireLengths.set(referral, res.length);
+      return referral;
     },
   };
 }

@@ -18,6 +18,8 @@ const UNDOCUMENTED_PROPERTIES: Readonly<Record<string, string>> = {
   'details.requirements.salesPlays':
     'on the wire beside offers (docs/partner-api.md §5.2 ReferralRequirements)',
   'details.incentiveLevel': 'on the wire, always null (docs/partner-api.md §5.2 ReferralDetails)',
+  'details.requirements.additionalRequirements.iot':
+    'on the wire inside the object the spec leaves open (docs/partner-api.md §5.2 ReferralRequirements)',
   dealSensitivity: 'seen in live payloads as "None" (docs/partner-api.md §5.3)',
   createdVia: 'seen in live payloads (docs/partner-api.md §5.3)',
   'trackingInfo.microsoftUSFedOpportunityId': 'part of the live trackingInfo (docs/partner-api.md §5.3)',

@@ -2,6 +2,7 @@
  * Starts the real thing for a test: the Partner API emulator and the gateway, each on its own
  * loopback port, talking HTTP. `gql` posts an operation the way a browser client would.
  */
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/emulatorServer.ts';
@@ -22,9 +23,17 @@ export interface GraphQLResult<T = Record<string, unknown>> {
   };
 }
 
+export interface StackOptions {
+  readonly emulator?: EmulatorOptions;
+  /** Keep the gateway's log lines (level info and up) in `Stack.logLines`. */
+  readonly captureLogs?: boolean;
+}
+
 export interface Stack {
   readonly emulator: Emulator;
   readonly gateway: Gateway;
+  /** The gateway's log lines, parsed, when started with `captureLogs`; else always empty. */
+  readonly logLines: Record<string, unknown>[];
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -36,8 +45,16 @@ export interface Stack {
 export async function startStack(
   env: Record<string, string> = {},
   emulatorOptions: EmulatorOptions = {},
+  options: Omit<StackOptions, 'emulator'> = {},
 ): Promise<Stack> {
   const emulator = await startEmulator(emulatorOptions);
+  const logLines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logLines.push(JSON.parse(line));
+      done();
+    },
+  });
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -45,10 +62,12 @@ export async function startStack(
     PARTNER_API_URL: emulator.url,
     ...env,
   });
-  const gateway = await startGateway({ config, partnerApiUrl: emulator.url, logger: createLogger('silent') });
+  const logger = options.captureLogs ? createLogger('info', sink) : createLogger('silent');
+  const gateway = await startGateway({ config, partnerApiUrl: emulator.url, logger });
   return {
     emulator,
     gateway,
+    logLines,
     async gql(query, variables, headers = {}) {
       const merged: Record<string, string> = {
         'content-type': 'application/json',
@@ -78,10 +97,10 @@ export async function startStack(
  * request record and fault rules cleared before each test. Use the returned object only inside
  * tests and hooks.
  */
-export function useStack(env: Record<string, string> = {}): Stack {
+export function useStack(env: Record<string, string> = {}, options: StackOptions = {}): Stack {
   let current: Stack | undefined;
   beforeAll(async () => {
-    current = await startStack(env);
+    current = await startStack(env, options.emulator, options);
   });
   afterAll(async () => {
     await current?.close();

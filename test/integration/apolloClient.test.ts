@@ -62,6 +62,49 @@ const READ = gql`
   }
 `;
 
+const CREATE = gql`
+  mutation Create($input: CreateReferralInput!, $key: String) {
+    createReferral(input: $input, idempotencyKey: $key) {
+      __typename
+      ... on ReferralError {
+        message
+      }
+      ... on CreateReferralSuccess {
+        referral {
+          id
+          etag
+          name
+          engagementId
+          status
+        }
+      }
+      ... on ReferralValidationFailed {
+        fieldErrors {
+          path
+          code
+        }
+      }
+      ... on ReferralCreationUncertain {
+        idempotencyKey
+      }
+    }
+  }
+`;
+
+const LIST = gql`
+  query List($filter: ReferralFilter) {
+    referrals(first: 10, filter: $filter) {
+      edges {
+        node {
+          id
+          etag
+          name
+        }
+      }
+    }
+  }
+`;
+
 type Result = { __typename: string; message?: string } & Record<string, unknown>;
 
 type Target = 'direct' | RouterName;
@@ -169,5 +212,67 @@ describe.each(TARGETS)('@apollo/client against the running gateway (%s)', (targe
       id: '99999999-9999-4999-8999-999999999999',
     });
     expect(data?.updateReferral.message).toEqual(expect.any(String));
+  });
+
+  test('create → read → update → list, each answer typed by the generated possibleTypes', async () => {
+    const key = `apollo-${target}-${Date.now()}`;
+    const input = {
+      name: `Registered from Apollo Client (${target})`,
+      type: 'SHARED',
+      customerProfile: { name: 'Fabrikam', address: { country: 'DE' } },
+      consent: { consentToContact: true, consentToShareReferralWithMicrosoftSellers: true },
+      details: { dealValue: 42000, currency: 'EUR' },
+      target: [{ type: 'SOLUTION_PROFILE', id: 'SOL-apollo' }],
+    };
+    const created = await client.mutate<{ createReferral: Result }>({
+      mutation: CREATE,
+      variables: { input, key },
+    });
+    const success = created.data?.createReferral as Result & {
+      referral: { id: string; etag: string; engagementId: string; status: string };
+    };
+    expect(success.__typename).toBe('CreateReferralSuccess');
+    expect(success.referral.status).toBe('NEW');
+    const newId = success.referral.id;
+
+    // The same key again: the same referral, normalized onto the same cache entry.
+    const repeated = await client.mutate<{ createReferral: { referral?: { id: string } } }>({
+      mutation: CREATE,
+      variables: { input, key },
+    });
+    expect(repeated.data?.createReferral.referral?.id).toBe(newId);
+
+    const read = await client.query<{ referral: { id: string; etag: string; name: string } }>({
+      query: READ,
+      variables: { id: newId },
+    });
+    expect(read.data?.referral).toMatchObject({ id: newId, etag: success.referral.etag, name: input.name });
+
+    const updated = await client.mutate<{ updateReferral: Result }>({
+      mutation: UPDATE,
+      variables: { id: newId, input: { name: 'Renamed after creating' }, etag: success.referral.etag },
+    });
+    expect(updated.data?.updateReferral.__typename).toBe('UpdateReferralSuccess');
+
+    const list = await client.query<{ referrals: { edges: { node: { id: string; name: string } }[] } }>({
+      query: LIST,
+      variables: { filter: { engagementId: success.referral.engagementId } },
+    });
+    expect(list.data?.referrals.edges.map((edge) => edge.node)).toEqual([
+      expect.objectContaining({ id: newId, name: 'Renamed after creating' }),
+    ]);
+
+    // An error member through the ReferralError interface fragment, as for updates.
+    const invalid = await client.mutate<{ createReferral: Result }>({
+      mutation: CREATE,
+      variables: { input: { ...input, details: { currency: 'eur' } } },
+    });
+    expect(invalid.data?.createReferral).toMatchObject({
+      __typename: 'ReferralValidationFailed',
+      message: expect.any(String),
+      fieldErrors: [
+        { __typename: 'ReferralFieldError', path: ['details', 'currency'], code: 'INVALID_CURRENCY' },
+      ],
+    });
   });
 });

@@ -83,3 +83,91 @@ describe('answers every other field when the wire data is unexpected', () => {
     });
   });
 });
+
+describe('fields no documentation page lists (docs/partner-api.md §5.3) stay tolerant', () => {
+  const registration = {
+    id: 'reg-odd',
+    type: 'AzureOpenAICoSell',
+    registrationDateTime: '2024-05-01T10:00:00.1234567Z',
+    status: 'Escalated',
+    statusReason: null,
+    contract: { value: '1500.50', currency: 'USD', term: 'Monthly' },
+    solutionDetails: [
+      { id: 'SOL-1', value: 'lots', primaryDeploymentOn: 'Hybrid', pricingModel: 'Subscription' },
+    ],
+  };
+
+  test('values outside their enums answer null (salesStage "100" as seen live), the rest is answered', async () => {
+    const id = withChanges({
+      salesStage: '100',
+      direction: 'Sideways',
+      registrationStatus: 'Escalated',
+      registrations: [registration],
+      campaignId: 'CMP-1',
+    });
+    const res = await read(id);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.referral).toMatchObject({
+      id,
+      salesStage: null,
+      direction: null,
+      registrationStatus: null,
+      campaignId: 'CMP-1',
+      registrations: [
+        {
+          id: 'reg-odd',
+          type: null,
+          status: null,
+          registrationDateTime: '2024-05-01T10:00:00.1234567Z',
+          contract: { value: 1500.5, currency: 'USD', term: null },
+          solutionDetails: [{ id: 'SOL-1', value: null, primaryDeploymentOn: null, pricingModel: null }],
+        },
+      ],
+    });
+  });
+
+  test('known values in another casing are recognised', async () => {
+    const id = withChanges({
+      salesStage: 'PROPOSE',
+      direction: 'outgoing',
+      registrations: [{ ...registration, type: 'azureipcosell', status: 'reviewpending' }],
+    });
+    const res = await read(id);
+    expect(res.body.data?.referral).toMatchObject({
+      salesStage: 'PROPOSE',
+      direction: 'OUTGOING',
+      registrations: [{ type: 'AZURE_IP_CO_SELL', status: 'REVIEW_PENDING' }],
+    });
+  });
+
+  test('fields only ever seen as null answer null for a value of another type; open items pass as JSON', async () => {
+    const base = stack.emulator.listReferrals()[0] as Record<string, Record<string, unknown>>;
+    const id = withChanges({
+      tags: ['priority', { tag: 'renewal' }, 7],
+      details: {
+        ...base.details,
+        incentiveLevel: 3,
+        requirements: {
+          solutions: [{ id: 'SOL-2', price: 'cheap', quantity: '2', currency: 1, closingDateTime: false }],
+          offers: [{ id: 'OFFER-1', plans: [1, 2] }, 'plain'],
+          salesPlays: [],
+          additionalRequirements: { iot: { deviceCategory: { nested: true }, attachServices: true } },
+        },
+      },
+    });
+    const res = await read(id);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.referral).toMatchObject({
+      tags: ['priority', 'renewal'],
+      details: {
+        incentiveLevel: null,
+        requirements: {
+          solutions: [{ id: 'SOL-2', price: null, quantity: 2, currency: null, closingDateTime: null }],
+          offers: [{ id: 'OFFER-1', plans: [1, 2] }, 'plain'],
+          salesPlays: [],
+          additionalRequirements: { iot: { deviceCategory: null, attachServices: true } },
+        },
+      },
+    });
+  });
+});

@@ -60,6 +60,20 @@ const RECIPES: Record<GatewayErrorCode, Recipe> = {
   UNAUTHENTICATED: (stack) => post(stack, JSON.stringify({ query: '{ referral(id: "x") { id } }' }), {}),
   FORBIDDEN: readWithFault({ kind: 'status', status: 403, body: upstreamBody }),
   BAD_USER_INPUT: (stack) => query(stack, '{ referrals(first: 500) { edges { cursor } } }'),
+  IDEMPOTENCY_KEY_REUSED: async (stack) => {
+    const create =
+      'mutation ($input: CreateReferralInput!, $key: String) { createReferral(input: $input, idempotencyKey: $key) { __typename } }';
+    const input = (name: string) => ({
+      name,
+      type: 'INDEPENDENT',
+      customerProfile: { name: 'Contoso' },
+      consent: { consentToContact: true },
+      details: { dealValue: 1000, currency: 'USD' },
+    });
+    const key = `reused-${Date.now()}`;
+    await query(stack, create, { input: input('First deal'), key });
+    return query(stack, create, { input: input('Another deal'), key });
+  },
   BAD_REQUEST: (stack) => post(stack, '{"query": '),
   REQUEST_TIMEOUT: (stack) =>
     new Promise((resolve) => {

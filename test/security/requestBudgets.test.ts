@@ -360,7 +360,7 @@ describe('(5) page sizes from variables and defaults are priced before execution
     expect(res.status).toBe(400);
     expect(res.body).not.toHaveProperty('data');
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(res.body.errors?.[0]?.message).toMatch(/^Query Cost limit of 120000 exceeded, found \d+/);
+    expect(res.body.errors?.[0]?.message).toMatch(/^Query Cost limit of 140000 exceeded, found \d+/);
     expect(stack.emulator.requests).toHaveLength(0);
   });
 

@@ -68,6 +68,26 @@ describe('cursors', () => {
     expect(filterKey("status eq 'New'")).not.toBe(filterKey("status eq 'Active'"));
     expect(filterKey(undefined)).toBe(filterKey(''));
   });
+
+  test('filter keys carry the order: each order, and no order, has its own key', () => {
+    const orders = [
+      undefined,
+      'createdDateTime asc',
+      'createdDateTime desc',
+      'updatedDateTime asc',
+      'updatedDateTime desc',
+    ];
+    for (const filter of [undefined, "status eq 'New'"]) {
+      const keys = orders.map((order) => filterKey(filter, order));
+      expect(new Set(keys).size).toBe(orders.length);
+      expect(filterKey(filter, 'updatedDateTime desc')).toBe(filterKey(filter, 'updatedDateTime desc'));
+    }
+  });
+
+  test('without an order the key is the filter’s alone, as cursors issued before ordering have it', () => {
+    expect(filterKey("status eq 'New'", undefined)).toBe(filterKey("status eq 'New'"));
+    expect(filterKey(undefined, undefined)).toBe(filterKey(''));
+  });
 });
 
 describe('toConnection', () => {

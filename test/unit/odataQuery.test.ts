@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { buildFilter, buildListQuery, odataString } from '../../src/upstream/odataQuery.ts';
+import { buildFilter, buildListQuery, buildOrderBy, odataString } from '../../src/upstream/odataQuery.ts';
 
 /** Reads one OData string literal back (the inverse of odataString), or null if it is not one. */
 function readLiteral(text: string): string | null {
@@ -58,6 +58,16 @@ describe('buildListQuery', () => {
     expect(buildListQuery({ top: 5 })).toBe('$top=5');
   });
 
+  test('sends $orderby only when given, between $filter and $top', () => {
+    expect(buildListQuery({ filter: "status eq 'New'", orderBy: 'updatedDateTime desc', top: 7 })).toBe(
+      "$filter=status%20eq%20'New'&$orderby=updatedDateTime%20desc&$top=7",
+    );
+    expect(buildListQuery({ orderBy: 'createdDateTime asc', top: 7 })).toBe(
+      '$orderby=createdDateTime%20asc&$top=7',
+    );
+    expect(buildListQuery({ orderBy: undefined, top: 7 })).toBe('$top=7');
+  });
+
   test('any filter survives URL decoding unchanged', () => {
     fc.assert(
       fc.property(fc.string(), fc.integer({ min: 1, max: 100 }), (filter, top) => {
@@ -66,5 +76,19 @@ describe('buildListQuery', () => {
         expect(params.get('$top')).toBe(String(top));
       }),
     );
+  });
+});
+
+describe('buildOrderBy', () => {
+  test('builds the four documented orders', () => {
+    expect(buildOrderBy({ field: 'createdDateTime', direction: 'asc' })).toBe('createdDateTime asc');
+    expect(buildOrderBy({ field: 'createdDateTime', direction: 'desc' })).toBe('createdDateTime desc');
+    expect(buildOrderBy({ field: 'updatedDateTime', direction: 'asc' })).toBe('updatedDateTime asc');
+    expect(buildOrderBy({ field: 'updatedDateTime', direction: 'desc' })).toBe('updatedDateTime desc');
+  });
+
+  test('refuses anything else, so no caller text can become an $orderby', () => {
+    expect(() => buildOrderBy({ field: 'name' as 'createdDateTime', direction: 'asc' })).toThrow(TypeError);
+    expect(() => buildOrderBy({ field: 'createdDateTime', direction: 'asc,id' as 'asc' })).toThrow(TypeError);
   });
 });

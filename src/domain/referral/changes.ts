@@ -89,4 +89,8 @@ export type ReferralChanges = {
   readonly team?: List<MemberChanges>;
   readonly inviteContext?: InviteContextChanges | null;
   readonly target?: List<{ readonly id: string; readonly type: string }>;
+  /** Patchable per the connector (docs/partner-api.md §3.5), documented only there (§5.3). */
+  readonly salesStage?: Text;
+  readonly campaignId?: Text;
+  readonly referralProgram?: Text;
 };

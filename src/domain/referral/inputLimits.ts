@@ -44,6 +44,8 @@ export const REFERRAL_INPUT_LIMITS: InputLimits = Object.freeze({
     externalReferenceId: 256,
     organizationId: 256,
     invitedMpnId: 64,
+    campaignId: 256,
+    referralProgram: 256,
     type: 256,
     size: 64,
     // BCP 47 §4.4.1 asks implementations to take tags of at least 35 characters.

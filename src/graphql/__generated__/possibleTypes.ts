@@ -7,10 +7,30 @@
       }
       const result: PossibleTypesResultData = {
   "possibleTypes": {
+    "CreateReferralResult": [
+      "CreateReferralSuccess",
+      "ReferralCreationUncertain",
+      "ReferralValidationFailed"
+    ],
+    "DealRegistrationResult": [
+      "DealRegistrationNotFound",
+      "DealRegistrationSuccess",
+      "ReferralNotFound",
+      "ReferralPreconditionFailed",
+      "ReferralValidationFailed"
+    ],
     "ReferralError": [
+      "DealRegistrationNotFound",
+      "ReferralCreationUncertain",
       "ReferralNotFound",
       "ReferralPreconditionFailed",
       "ReferralTransitionNotAllowed",
+      "ReferralValidationFailed"
+    ],
+    "ShareReferralWithMicrosoftResult": [
+      "CreateReferralSuccess",
+      "ReferralCreationUncertain",
+      "ReferralNotFound",
       "ReferralValidationFailed"
     ],
     "UpdateReferralResult": [

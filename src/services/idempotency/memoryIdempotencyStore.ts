@@ -1,0 +1,184 @@
+/**
+ * The idempotency store of one process (idempotencyStore.ts): a Map in insertion order, so the
+ * oldest record is always first. Bounded twice: a record lives 24 hours from its key's first use
+ * (`ttlMs`), and once more than `maxRecords` are held the oldest finished ones go first. Records
+ * of creates still in flight are never evicted (evicting one would let a waiting repeat POST
+ * again); their number is bounded by the requests in flight, i.e. by the connections.
+ *
+ * A request waiting for another that holds the same key is woken when that one finishes (a
+ * listener per key), or gives up at its own bound; a store shared by replicas would poll instead.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type Claim,
+  type ClaimOptions,
+  IDEMPOTENCY_TTL_MS,
+  type IdempotencyStore,
+  type IdempotentOutcome,
+} from './idempotencyStore.ts';
+
+export interface MemoryIdempotencyStoreOptions {
+  /** Finished records kept at most (`IDEMPOTENCY_MAX_RECORDS`). */
+  readonly maxRecords: number;
+  /** Default 24 hours. */
+  readonly ttlMs?: number;
+  /** The clock (epoch ms); tests pass their own. */
+  readonly now?: () => number;
+}
+
+type Entry =
+  | {
+      state: 'pending';
+      readonly fingerprint: string;
+      readonly token: string;
+      readonly startedAt: number;
+      readonly leaseUntil: number;
+      readonly expiresAt: number;
+    }
+  | {
+      state: 'done';
+      readonly fingerprint: string;
+      /** The claim that made it, so its owner can still complete it after its lease ran out. */
+      readonly token: string;
+      readonly outcome: IdempotentOutcome;
+      readonly expiresAt: number;
+    };
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #maxRecords: number;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(options: MemoryIdempotencyStoreOptions) {
+    if (!Number.isInteger(options.maxRecords) || options.maxRecords < 1) {
+      throw new RangeError('maxRecords must be a positive integer');
+    }
+    this.#maxRecords = options.maxRecords;
+    this.#ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Records held now, in flight or finished. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async claim(key: string, fingerprint: string, options: ClaimOptions): Promise<Claim> {
+    for (;;) {
+      const now = this.#now();
+      const entry = this.#live(key, now);
+      if (entry === undefined) {
+        const token = randomUUID();
+        this.#insert(key, now, {
+          state: 'pending',
+          fingerprint,
+          token,
+          startedAt: now,
+          leaseUntil: now + options.leaseMs,
+          expiresAt: now + this.#ttlMs,
+        });
+        return { kind: 'owner', token };
+      }
+      if (entry.fingerprint !== fingerprint) return { kind: 'mismatch' };
+      if (entry.state === 'done') return { kind: 'replay', outcome: entry.outcome };
+      if (entry.leaseUntil <= now) {
+        // Its owner never finished: it may have sent the POST. Never hand the key out to POST again.
+        const outcome: IdempotentOutcome = { kind: 'uncertain', since: entry.startedAt };
+        this.#entries.set(key, { ...entry, state: 'done', outcome });
+        return { kind: 'replay', outcome };
+      }
+      const until = Math.min(options.waitUntil, entry.leaseUntil);
+      if (until <= now || options.signal?.aborted) return { kind: 'inProgress' };
+      await this.#changed(key, until - now, options.signal);
+    }
+  }
+
+  async complete(key: string, token: string, outcome: IdempotentOutcome): Promise<void> {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.token !== token) return;
+    this.#entries.set(key, {
+      state: 'done',
+      fingerprint: entry.fingerprint,
+      token,
+      outcome,
+      expiresAt: entry.expiresAt,
+    });
+    this.#notify(key);
+  }
+
+  async release(key: string, token: string): Promise<void> {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.token !== token || entry.state !== 'pending') return;
+    this.#entries.delete(key);
+    this.#notify(key);
+  }
+
+  async resolve(key: string, fingerprint: string, referralId: string): Promise<void> {
+    const entry = this.#entries.get(key);
+    if (entry?.state !== 'done' || entry.fingerprint !== fingerprint || entry.outcome.kind !== 'uncertain') {
+      return;
+    }
+    this.#entries.set(key, { ...entry, outcome: { kind: 'created', referralId } });
+    this.#notify(key);
+  }
+
+  /** The entry for `key` unless it expired (then it is dropped). */
+  #live(key: string, now: number): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && entry.expiresAt <= now) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #insert(key: string, now: number, entry: Entry): void {
+    this.#dropExpired(now);
+    if (this.#entries.size >= this.#maxRecords) {
+      for (const [oldKey, old] of this.#entries) {
+        if (this.#entries.size < this.#maxRecords) break;
+        if (old.state === 'done') this.#entries.delete(oldKey);
+      }
+    }
+    this.#entries.set(key, entry);
+  }
+
+  /** Records expire in insertion order (one TTL for all), so only the front needs looking at. */
+  #dropExpired(now: number): void {
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt > now) return;
+      this.#entries.delete(key);
+    }
+  }
+
+  /** Resolves when `key` changes, after `ms`, or on abort, whichever comes first. */
+  #changed(key: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      let waiters = this.#waiters.get(key);
+      if (waiters === undefined) {
+        waiters = new Set();
+        this.#waiters.set(key, waiters);
+      }
+      const set = waiters;
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        set.delete(done);
+        if (set.size === 0 && this.#waiters.get(key) === set) this.#waiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      signal?.addEventListener('abort', done, { once: true });
+      set.add(done);
+    });
+  }
+
+  #notify(key: string): void {
+    const waiters = this.#waiters.get(key);
+    if (waiters === undefined) return;
+    for (const wake of [...waiters]) wake();
+  }
+}
