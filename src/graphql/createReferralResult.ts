@@ -6,7 +6,6 @@
  * the answer's size budget.
  */
 import type { ReferralCreation } from '../domain/referral/createPlan.ts';
-import { capFieldErrors, type FieldError } from '../domain/referral/validation.ts';
 import { badUserInput, idempotencyKeyReused } from '../errors/create.ts';
 import {
   type CreateContext,
@@ -16,26 +15,18 @@ import {
 } from '../services/createReferral.ts';
 import type { CreateReferralInput, Resolvers, ResolversTypes } from './__generated__/resolvers-types.ts';
 import type { GatewayContext } from './context.ts';
+import type { SameRequiredFields, SameShape } from './inputShape.ts';
 import { checkId } from './referralId.ts';
+import { validationFailed } from './validationFailed.ts';
 import { writeContextOf } from './writeContext.ts';
 
 export type CreateReferralResult = Awaited<ResolversTypes['CreateReferralResult']>;
 export type ShareReferralWithMicrosoftResult = Awaited<ResolversTypes['ShareReferralWithMicrosoftResult']>;
 
-/**
- * The schema's input and the domain's creation have exactly one shape, and the same required
- * fields: a field added to, renamed in, retyped in or made optional in one of them and not the
- * other fails `tsc` here (enum values are strings in both: the wire's PascalCase, see codegen.yml).
- */
-type Shape<T> = T extends string | number | boolean
-  ? 'value'
-  : T extends readonly (infer Item)[]
-    ? Shape<NonNullable<Item>>[]
-    : { -readonly [K in keyof T]-?: Shape<NonNullable<T[K]>> };
-type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const inputMatchesDomain: Same<Shape<CreateReferralInput>, Shape<ReferralCreation>> = true;
-const sameRequiredFields: Same<RequiredKeys<CreateReferralInput>, RequiredKeys<ReferralCreation>> = true;
+// The schema's input and the domain's creation have exactly one shape and the same required
+// fields (inputShape.ts).
+const inputMatchesDomain: SameShape<CreateReferralInput, ReferralCreation> = true;
+const sameRequiredFields: SameRequiredFields<CreateReferralInput, ReferralCreation> = true;
 void inputMatchesDomain;
 void sameRequiredFields;
 
@@ -132,16 +123,6 @@ function toShareResult(
     case 'keyReused':
       throw idempotencyKeyReused();
   }
-}
-
-function validationFailed(message: string, errors: readonly FieldError[]): ShareReferralWithMicrosoftResult {
-  const { listed, omitted } = capFieldErrors(errors);
-  return {
-    __typename: 'ReferralValidationFailed',
-    message,
-    fieldErrors: listed.map((error) => ({ ...error, path: [...error.path] })),
-    omittedFieldErrors: omitted,
-  };
 }
 
 export const createReferralResolvers: Resolvers = {

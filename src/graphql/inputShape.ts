@@ -14,3 +14,8 @@ type Shape<T> = T extends string | number | boolean
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 export type SameShape<A, B> = Same<Shape<A>, Shape<B>>;
+
+type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T];
+
+/** The same top-level fields are required (non-null) in both. */
+export type SameRequiredFields<A, B> = Same<RequiredKeys<A>, RequiredKeys<B>>;

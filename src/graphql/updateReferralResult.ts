@@ -6,27 +6,18 @@
  */
 import type { ReferralChanges } from '../domain/referral/changes.ts';
 import { isReferralStatus, isReferralSubstatus } from '../domain/referral/transitions.ts';
-import { capFieldErrors, type FieldError } from '../domain/referral/validation.ts';
 import { type UpdateOutcome, updateReferral } from '../services/updateReferral.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
 import type { ResolversTypes, UpdateReferralInput } from './__generated__/resolvers-types.ts';
 import type { GatewayContext } from './context.ts';
+import type { SameShape } from './inputShape.ts';
+import { validationFailed } from './validationFailed.ts';
 import { writeContextOf } from './writeContext.ts';
 
 export type UpdateReferralResult = ResolversTypes['UpdateReferralResult'];
 
-/**
- * The schema's input and the domain's changes have exactly one shape: a field added to, renamed
- * in or retyped in one of them and not the other fails `tsc` here (enum values are strings in
- * both: the wire's PascalCase, see codegen.yml).
- */
-type Shape<T> = T extends string | number | boolean
-  ? 'value'
-  : T extends readonly (infer Item)[]
-    ? Shape<NonNullable<Item>>[]
-    : { -readonly [K in keyof T]-?: Shape<NonNullable<T[K]>> };
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const inputMatchesDomain: Same<Shape<UpdateReferralInput>, Shape<ReferralChanges>> = true;
+// The schema's input and the domain's changes have exactly one shape (inputShape.ts).
+const inputMatchesDomain: SameShape<UpdateReferralInput, ReferralChanges> = true;
 void inputMatchesDomain;
 
 const STALE_MESSAGE =
@@ -92,16 +83,6 @@ function preconditionFailed(ctx: GatewayContext, current: WireReferral): UpdateR
     message: STALE_MESSAGE,
     currentEtag: current.eTag,
     currentReferral: ctx.response.referral(current),
-  };
-}
-
-function validationFailed(message: string, errors: readonly FieldError[]): UpdateReferralResult {
-  const { listed, omitted } = capFieldErrors(errors);
-  return {
-    __typename: 'ReferralValidationFailed',
-    message,
-    fieldErrors: listed.map((error) => ({ ...error, path: [...error.path] })),
-    omittedFieldErrors: omitted,
   };
 }
 
