@@ -603,7 +603,10 @@ export type Referral = {
    * `links.relatedReferrals`: one Partner API list call per engagement per request, however many
    * referrals ask. Empty without an `engagementId`. At most 5 pages of that list (500 referrals) are
    * read; past them the list is cut short and the gateway logs a warning. Items come from a list,
-   * which may carry fewer fields than `referral(id:)` reads.
+   * which may carry fewer fields than `referral(id:)` reads. The field is non-null by contract, so
+   * when the list cannot be read (the Partner API fails, the request's call budget is spent) its
+   * error nulls the enclosing referral, and in a `referrals` page the whole page: ask for it in its
+   * own operation when the rest must survive an outage.
    */
   relatedReferrals: Array<Referral>;
   /**
