@@ -1,7 +1,7 @@
 /**
  * The fault matrix: every upstream fault the emulator can inject, against a query and against
  * the mutation's write, 100 requests a cell, in each write mode (faultMatrix.test.ts: PUT, query
- * and mutation cells; faultMatrix.patch.test.ts: PATCH, mutation cells). Each cell has a pinned
+ * and mutation cells, then PATCH, mutation cells; one file, so the two never compete for CPU). Each cell has a pinned
  * outcome that all its requests must settle to (`FAULTS` below), and must use the fault it
  * configured. Whatever the Partner API does, every answer must also be valid GraphQL JSON, within
  * the request's deadline (+250 ms), with only allowed error codes, and without a stack trace,
@@ -28,8 +28,6 @@ const ALLOWED_CODES = new Set([
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_BAD_RESPONSE',
 ]);
-
-let stack: Stack;
 
 /** What a request settles to: the first error's code, else the result's `__typename`. */
 type Outcome =
@@ -208,7 +206,7 @@ interface CellStats {
   usesLeft: number;
 }
 
-function leaks(text: string): boolean {
+function leaks(stack: Stack, text: string): boolean {
   const host = new URL(stack.emulator.url).host;
   return (
     text.includes(host) ||
@@ -222,6 +220,7 @@ function leaks(text: string): boolean {
 }
 
 async function runCell(
+  stack: Stack,
   operation: Operation,
   { name, fault }: FaultCase,
   mode: WriteMode,
@@ -278,7 +277,7 @@ async function runCell(
       stats.requests += 1;
       stats.maxMs = Math.max(stats.maxMs, ms);
       if (ms > REQUEST_TIMEOUT_MS + 250) stats.overDeadline += 1;
-      if (leaks(text)) stats.leaks += 1;
+      if (leaks(stack, text)) stats.leaks += 1;
       let body: {
         data?: Record<string, { __typename?: string } | null> | null;
         errors?: { extensions?: { code?: string } }[];
@@ -314,23 +313,24 @@ async function runCell(
 
 /** The matrix's cells for `operations`, against a gateway writing in `mode`. */
 export function describeFaultMatrix(mode: WriteMode, operations: readonly Operation[]): void {
-  stack = useStack({
-    REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-    UPSTREAM_HEADERS_TIMEOUT_MS: '400',
-    UPSTREAM_BODY_TIMEOUT_MS: '400',
-    UPSTREAM_MAX_RESPONSE_BYTES: String(512 * 1024),
-    PARTNER_API_WRITE_MODE: mode,
-  });
-  beforeAll(() => {
-    process.on('unhandledRejection', onUnhandled);
-    process.on('uncaughtException', onCrash);
-  });
-  afterAll(() => {
-    process.off('unhandledRejection', onUnhandled);
-    process.off('uncaughtException', onCrash);
-  });
-
+  // Hooks inside the describe: several matrices in one file start, run and stop one after another.
   describe(`fault matrix (${mode.toUpperCase()} writes)`, () => {
+    const stack = useStack({
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      UPSTREAM_HEADERS_TIMEOUT_MS: '400',
+      UPSTREAM_BODY_TIMEOUT_MS: '400',
+      UPSTREAM_MAX_RESPONSE_BYTES: String(512 * 1024),
+      PARTNER_API_WRITE_MODE: mode,
+    });
+    beforeAll(() => {
+      process.on('unhandledRejection', onUnhandled);
+      process.on('uncaughtException', onCrash);
+    });
+    afterAll(() => {
+      process.off('unhandledRejection', onUnhandled);
+      process.off('uncaughtException', onCrash);
+    });
+
     const totals = {
       cells: 0,
       requests: 0,
@@ -360,7 +360,7 @@ export function describeFaultMatrix(mode: WriteMode, operations: readonly Operat
       for (const operation of operations) {
         const pinned = faultCase[operation];
         test(`${faultCase.name} × ${operation} settles to ${pinned}`, async () => {
-          const stats = await runCell(operation, faultCase, mode);
+          const stats = await runCell(stack, operation, faultCase, mode);
           const outcomes = Object.fromEntries(stats.outcomes);
           const expectedOutcomes = { [pinned]: REQUESTS_PER_CELL };
           const usedItsFault =
