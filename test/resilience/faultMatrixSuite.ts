@@ -326,11 +326,6 @@ export function describeFaultMatrix(mode: WriteMode, operations: readonly Operat
       process.on('unhandledRejection', onUnhandled);
       process.on('uncaughtException', onCrash);
     });
-    afterAll(() => {
-      process.off('unhandledRejection', onUnhandled);
-      process.off('uncaughtException', onCrash);
-    });
-
     const totals = {
       cells: 0,
       requests: 0,
@@ -344,6 +339,8 @@ export function describeFaultMatrix(mode: WriteMode, operations: readonly Operat
     };
 
     afterAll(() => {
+      process.off('unhandledRejection', onUnhandled);
+      process.off('uncaughtException', onCrash);
       report(
         `fault matrix (${mode.toUpperCase()} writes)`,
         `${totals.cells} cells (${FAULTS.length} faults × ${operations.join(', ')}) × ${REQUESTS_PER_CELL} = ${totals.requests} requests: ` +
