@@ -11,6 +11,7 @@ import { ApiError, errorBody } from './apiError.ts';
 import { callerFromAuthorization } from './caller.ts';
 import { applyFault, type FaultRule, FaultRules } from './faults.ts';
 import { send } from './framing.ts';
+import { type RegistrationValueStyle, withRegistrationValueStyle } from './normalisedRegistrations.ts';
 import { handleReferralRequest, type RouteResponse } from './referralRoutes.ts';
 import { type RelatedLinkStyle, withRelatedLinkStyle } from './relatedLinks.ts';
 import { seedReferrals } from './seed.ts';
@@ -50,6 +51,12 @@ export interface EmulatorOptions {
    * show it (default), `unquoted` as live links were seen, `misspelt` (`…/engagments/…`), `none`.
    */
   relatedReferralsLinks?: RelatedLinkStyle;
+  /**
+   * How deal registrations come back in answers (normalisedRegistrations.ts): `asStored` (default)
+   * or `normalised` as the live service does (docs/partner-api.md §10: trimmed date-time
+   * fractions, other enum casings, amounts as strings). The store keeps what was written.
+   */
+  registrationValues?: RegistrationValueStyle;
 }
 
 export interface Emulator {
@@ -189,19 +196,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (target.kind === 'none')
           throw new ApiError(404, 'itemNotFound', `No resource at ${pathname}.`, { target: 'url' });
         if (malformed) throw new ApiError(400, 'invalidRequest', 'The request body is not valid JSON.');
-        return withRelatedLinkStyle(
-          handleReferralRequest({
-            method,
-            id,
-            query: params,
-            headers,
-            body: parsed,
-            caller,
-            store,
+        return withRegistrationValueStyle(
+          withRelatedLinkStyle(
+            handleReferralRequest({
+              method,
+              id,
+              query: params,
+              headers,
+              body: parsed,
+              caller,
+              store,
+              baseUrl,
+            }),
+            options.relatedReferralsLinks ?? 'quoted',
             baseUrl,
-          }),
-          options.relatedReferralsLinks ?? 'quoted',
-          baseUrl,
+          ),
+          options.registrationValues ?? 'asStored',
         );
       } catch (error) {
         if (error instanceof ApiError) {

@@ -4,6 +4,7 @@
  * links were seen with it unquoted (`unquoted`), some doc URIs misspell the path (`misspelt`:
  * `…/engagments/referrals`), and a referral may come without the link (`none`).
  */
+import { mapAnswerReferrals } from './answerReferrals.ts';
 import { isObject } from './json.ts';
 import { encodeQueryValue } from './listPage.ts';
 import type { RouteResponse } from './referralRoutes.ts';
@@ -28,10 +29,6 @@ export function withRelatedLinkStyle(
   style: RelatedLinkStyle,
   baseUrl: string,
 ): RouteResponse {
-  const { body } = response;
-  if (style === 'quoted' || !isObject(body)) return response;
-  const restyled = Array.isArray(body.value)
-    ? { ...body, value: body.value.map((item) => restyle(item, style, baseUrl)) }
-    : restyle(body, style, baseUrl);
-  return { ...response, body: restyled };
+  if (style === 'quoted') return response;
+  return mapAnswerReferrals(response, (referral) => restyle(referral, style, baseUrl));
 }

@@ -1,27 +1,37 @@
 /**
  * Resolvers of the fields no documentation page lists, seen in the connector's V3 contract or on
- * the live wire (docs/partner-api.md §5.2, §5.3). Where no source states a field's type (it was
- * only ever seen as `null`) the wire check lets any value through (src/upstream/referralWire.ts
- * `unstated`), and the field answers `null` for a value of an unexpected type instead of failing
- * the referral: the Partner API adds and changes these fields without notice. Enum-valued ones
- * need nothing here: every wire enum already answers `null` for an unknown value
- * (src/server/buildSchema.ts).
+ * the live wire (docs/partner-api.md §5.2, §5.3). The wire check lets any value of these through
+ * (src/upstream/referralWire.ts `unstated`): the Partner API adds and changes them without notice.
+ * So each field answers `null` for a value of an unexpected type (a string where a boolean was
+ * seen, a number where an object was), and a list drops items that are not objects, instead of
+ * one odd value failing the referral, or the page. Enum-valued ones (`direction`, `salesStage`,
+ * `registrationStatus`, a registration's `type`, `status`, `term`, …) need nothing here: every
+ * wire enum already answers `null` for an unknown value or a non-string (src/server/buildSchema.ts).
  */
 import { GraphQLScalarType } from 'graphql';
+import { isJsonObject } from '../domain/json.ts';
+import { parseDecimal } from '../domain/referral/wireValues.ts';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+function flag(value: unknown): boolean | null {
+  return typeof value === 'boolean' ? value : null;
+}
+
 /** A decimal sent as a number or, as the PATCH docs do with `dealValue`, as a string (§3.5). */
-export function decimal(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const parsed = Number(value);
-    return Number.isFinite(parsed) ? parsed : null;
-  }
-  return null;
+function decimal(value: unknown): number | null {
+  return parseDecimal(value) ?? null;
+}
+
+function object(value: unknown): Record<string, unknown> | null {
+  return isJsonObject(value) ? value : null;
+}
+
+function objects(value: unknown): Record<string, unknown>[] | null {
+  return Array.isArray(value) ? value.filter(isJsonObject) : null;
 }
 
 /**
@@ -33,15 +43,97 @@ function tags(value: unknown): string[] | null {
   const out: string[] = [];
   for (const item of value) {
     if (typeof item === 'string') out.push(item);
-    else if (
-      typeof item === 'object' &&
-      item !== null &&
-      typeof (item as { tag?: unknown }).tag === 'string'
-    ) {
-      out.push((item as { tag: string }).tag);
-    }
+    else if (isJsonObject(item) && typeof item.tag === 'string') out.push(item.tag);
   }
   return out;
+}
+
+type Coerce = (value: unknown) => unknown;
+
+/** Field → coercion, per type: the resolvers read the raw JSON member and coerce it. */
+const TOLERANT_FIELDS: Readonly<Record<string, Readonly<Record<string, Coerce>>>> = {
+  Referral: {
+    acceptedDateTime: text,
+    closedDateTime: text,
+    favorite: flag,
+    isSpam: flag,
+    campaignId: text,
+    mpnId: text,
+    referralProgram: text,
+    quality: text,
+    dealSensitivity: text,
+    createdVia: text,
+    lastModifiedVia: text,
+    lastRunId: text,
+    tags,
+    registrations: objects,
+    trackingInfo: object,
+  },
+  CustomerProfile: { isMatchingComplete: flag },
+  ReferralTrackingInfo: {
+    microsoftMsxId: text,
+    microsoftUSFedOpportunityId: text,
+    microsoftUSFedLeadId: text,
+    migratedPSCDealId: text,
+    migratedPSCPartnerDealId: text,
+  },
+  ReferralDetails: { incentiveLevel: text },
+  SolutionTag: {
+    price: decimal,
+    quantity: decimal,
+    currency: text,
+    publisherName: text,
+    closingDateTime: text,
+  },
+  ReferralIotRequirements: {
+    customerLicenseAgreementNumber: text,
+    deviceCategory: text,
+    siliconType: text,
+  },
+  DealRegistration: {
+    id: text,
+    registrationDateTime: text,
+    statusReason: text,
+    contract: object,
+    solutionDetails: objects,
+    statusHistory: object,
+  },
+  DealRegistrationContract: {
+    value: decimal,
+    currency: text,
+    startDateTime: text,
+    endDateTime: text,
+    signDateTime: text,
+  },
+  DealRegistrationSolution: {
+    id: text,
+    name: text,
+    value: decimal,
+    currency: text,
+    isDeployedOnAzure: flag,
+    marketplaceTransactionDetails: object,
+  },
+  DealRegistrationMarketplaceTransaction: {
+    isMarketplaceTransacted: flag,
+    marketplaceTransactionDateTime: text,
+  },
+  DealRegistrationStatusHistory: {
+    reviewPendingDateTime: text,
+    actionRequiredDateTime: text,
+    passedDateTime: text,
+    failedDateTime: text,
+    approvedDateTime: text,
+  },
+};
+
+function tolerantResolvers(): Resolvers {
+  const out: Record<string, Record<string, (parent: Record<string, unknown>) => unknown>> = {};
+  for (const [typeName, fields] of Object.entries(TOLERANT_FIELDS)) {
+    const map: Record<string, (parent: Record<string, unknown>) => unknown> = {};
+    for (const [field, coerce] of Object.entries(fields)) map[field] = (parent) => coerce(parent[field]);
+    out[typeName] = map;
+  }
+  return out as Resolvers;
 }
 
 /** Any JSON value, out as it came in; used only for items whose shape no source documents. */
@@ -52,30 +144,4 @@ export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
   parseValue: (value) => value,
 });
 
-export const observedFieldResolvers: Resolvers = {
-  JSON: JSONScalar,
-  Referral: {
-    tags: (referral) => tags(referral.tags),
-  },
-  ReferralDetails: {
-    incentiveLevel: (details) => text(details.incentiveLevel),
-  },
-  SolutionTag: {
-    price: (solution) => decimal(solution.price),
-    quantity: (solution) => decimal(solution.quantity),
-    currency: (solution) => text(solution.currency),
-    publisherName: (solution) => text(solution.publisherName),
-    closingDateTime: (solution) => text(solution.closingDateTime),
-  },
-  ReferralIotRequirements: {
-    customerLicenseAgreementNumber: (iot) => text(iot.customerLicenseAgreementNumber),
-    deviceCategory: (iot) => text(iot.deviceCategory),
-    siliconType: (iot) => text(iot.siliconType),
-  },
-  DealRegistrationContract: {
-    value: (contract) => decimal(contract.value),
-  },
-  DealRegistrationSolution: {
-    value: (solution) => decimal(solution.value),
-  },
-};
+export const observedFieldResolvers: Resolvers = { JSON: JSONScalar, ...tolerantResolvers() };

@@ -1,11 +1,9 @@
 /**
- * Referral ids as the gateway accepts them. Partner API ids are GUIDs in every example
- * (docs/partner-api.md §3.2); anything outside the set below would be encoded into the URL path anyway,
- * so refusing it early gives the caller a clear error instead of an upstream 404.
+ * Referral ids as the gateway accepts them: the id rule of src/domain/ids.ts (docs/partner-api.md
+ * §3.2), checked at the GraphQL edge so a bad id is `BAD_USER_INPUT` before any call.
  */
+import { isPartnerId } from '../domain/ids.ts';
 import { badUserInput } from '../errors/create.ts';
-
-const REFERRAL_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 
 /**
  * The id as the per-request loader keys it, or `undefined` when it cannot be one. `_entities`
@@ -15,7 +13,7 @@ const REFERRAL_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 export function normalizeId(id: unknown): string | undefined {
   const text =
     typeof id === 'string' ? id : typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : undefined;
-  return text !== undefined && REFERRAL_ID.test(text) ? text : undefined;
+  return text !== undefined && isPartnerId(text) ? text : undefined;
 }
 
 export function checkId(id: unknown): string {

@@ -4,6 +4,7 @@
  * fields whose wire form differs from the schema have resolvers here.
  */
 
+import { parseDecimal } from '../domain/referral/wireValues.ts';
 import { badUserInput } from '../errors/create.ts';
 import {
   buildFilter,
@@ -147,13 +148,6 @@ export const referralResolvers: Resolvers = {
 
   ReferralDetails: {
     // A decimal; sent as a number, but the docs' PATCH example uses a string ("10000").
-    dealValue: ({ dealValue }) => {
-      if (typeof dealValue === 'number') return Number.isFinite(dealValue) ? dealValue : null;
-      if (typeof dealValue === 'string' && dealValue.trim() !== '') {
-        const parsed = Number(dealValue);
-        return Number.isFinite(parsed) ? parsed : null;
-      }
-      return null;
-    },
+    dealValue: ({ dealValue }) => parseDecimal(dealValue) ?? null,
   },
 };

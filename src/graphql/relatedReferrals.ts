@@ -1,10 +1,10 @@
 /**
  * `Referral.relatedReferrals`: the other referrals of the referral's engagement
  * (docs/partner-api.md §3.6), read once per engagement per request through the loader
- * (loaders.ts) and the service that follows the referral's own link (services/relatedReferrals.ts).
- * The referral itself is left out by id; every referral handed out is charged to the answer.
+ * (loaders.ts) and the service that follows the referral's own link and leaves the referral
+ * itself out (services/relatedReferrals.ts). Every referral handed out is charged to the answer.
  */
-import { type EngagementReferrals, MAX_RELATED_PAGES } from '../services/relatedReferrals.ts';
+import { type EngagementReferrals, MAX_RELATED_PAGES, relatedTo } from '../services/relatedReferrals.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
 import type { GatewayContext } from './context.ts';
 
@@ -42,7 +42,7 @@ export async function resolveRelatedReferrals(
     link: referral.links?.relatedReferrals?.uri,
   });
   logUnusual(ctx, engagementId, read);
-  const others = read.items.filter((item) => item.id !== referral.id);
+  const others = relatedTo(read, referral);
   for (const other of others) ctx.response.referral(other);
   return others;
 }

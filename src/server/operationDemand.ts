@@ -24,8 +24,8 @@ import {
   type SelectionSetNode,
   valueFromASTUntyped,
 } from 'graphql';
+import { CALLS_PER_CREATE, CALLS_PER_SHARE } from '../domain/referral/createCalls.ts';
 import { normalizeId } from '../graphql/referralId.ts';
-import { CALLS_PER_CREATE, CALLS_PER_SHARE } from '../services/createReferral.ts';
 
 /** Root fields that never reach the Partner API (introspection, the subgraph's SDL). */
 const LOCAL_ROOT_FIELDS: ReadonlySet<string> = new Set(['__typename', '__schema', '__type', '_service']);
@@ -41,7 +41,7 @@ export interface OperationDemand {
   readonly representations: readonly unknown[];
   /**
    * Calls the creates reserve: a create sends its POST only with room left to settle it
-   * (services/createReferral.ts), so a request whose creates cannot all have that room is refused
+   * (domain/referral/createCalls.ts), so a request whose creates cannot all have that room is refused
    * before any of them runs, rather than after one POST.
    */
   readonly reservedCalls: number;

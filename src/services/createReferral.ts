@@ -13,25 +13,38 @@
  *   the first, another input under the same key is refused, and an uncertain create is looked for
  *   again on every repeat, never re-sent. A create that certainly made nothing (refused by our
  *   rules or by the Partner API, or never sent) leaves no record.
- * - **Co-sell.** `shareReferralWithMicrosoft` reads the partner's referral and creates Microsoft's
- *   half of the engagement through the same steps.
+ * - **Co-sell.** `shareReferralWithMicrosoft` reads the partner's referral, refuses one that is
+ *   not `Shared` or whose engagement already has Microsoft's half (one list of the engagement,
+ *   relatedReferrals.ts), and creates Microsoft's half through the same steps.
  *
- * Upstream calls: a create costs one POST, plus one list and one GET when its answer was lost;
- * the POST is not sent unless the request's budget has room for all three, so a create can always
- * be settled. A share adds the GET of the partner's referral.
+ * Upstream calls (domain/referral/createCalls.ts): a create costs one POST, plus the pages of the
+ * settling look and one GET when its answer was lost; the POST is not sent unless the request's
+ * budget has room for all of them, so a create can always be settled. A share adds the GET of
+ * the partner's referral and one list of its engagement.
  */
-import { planCreate, planMicrosoftHalf, type ReferralCreation } from '../domain/referral/createPlan.ts';
+import {
+  CALLS_PER_CREATE,
+  SETTLE_SEARCH_MAX_PAGES,
+  SETTLE_SEARCH_TOP,
+} from '../domain/referral/createCalls.ts';
+import {
+  planCreate,
+  planMicrosoftHalf,
+  type ReferralCreation,
+  shareRefusal,
+} from '../domain/referral/createPlan.ts';
 import type { JsonObject } from '../domain/referral/merge.ts';
-import { type CreateMatch, matchCreated } from '../domain/referral/settleCreate.ts';
+import { type CreateMatch, matchCreated, reachesBefore } from '../domain/referral/settleCreate.ts';
 import type { FieldError } from '../domain/referral/validation.ts';
 import type { CallContext } from '../upstream/httpClient.ts';
 import { buildFilter, buildOrderBy, type ReferralListCondition } from '../upstream/odataQuery.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
-import { DEFAULT_RETRY_POLICY } from '../upstream/retryPolicy.ts';
+import { isUncertainFailure, mayHaveApplied } from '../upstream/retryPolicy.ts';
 import { isUpstreamError, UpstreamError, type UpstreamErrorCode } from '../upstream/upstreamErrors.ts';
 import { idempotencyScope } from './idempotency/callerScope.ts';
 import { fingerprint } from './idempotency/fingerprint.ts';
 import type { IdempotencyStore, IdempotentOutcome } from './idempotency/idempotencyStore.ts';
+import { readEngagementReferrals } from './relatedReferrals.ts';
 import { settleAmbiguousWrite } from './settleWrite.ts';
 import { read, type WriteContext } from './writeReferral.ts';
 
@@ -66,17 +79,6 @@ export interface CreateContext extends WriteContext {
   readonly idempotency: IdempotencyStore;
 }
 
-/** POST, then the list and the GET that settle it if its answer is lost. */
-export const CALLS_PER_CREATE = 3;
-/** A share reads the partner's referral first. */
-export const CALLS_PER_SHARE = CALLS_PER_CREATE + 1;
-
-/**
- * Newest referrals looked at to settle a create: enough for every create in the seconds between
- * our POST and the look (filtered by engagement when we sent one), one page (gateway's choice).
- */
-export const SETTLE_SEARCH_TOP = 25;
-
 /** A claim outlives its owner's request deadline by this much before counting as abandoned. */
 const LEASE_MARGIN_MS = 5_000;
 /** A repeat stops waiting for the first this long before its own deadline, to answer in time. */
@@ -103,7 +105,8 @@ export function createReferral(
 /**
  * Step 2 of the co-sell flow (§3.3): Microsoft's half of the engagement of `referralId`, copied
  * from the partner's half as it is now (createPlan.ts `planMicrosoftHalf`). With a key, a repeat
- * shares nothing twice, even if the partner's referral changed in between.
+ * shares nothing twice, even if the partner's referral changed in between; without one (or with
+ * another key) the engagement's list shows a half already there, and nothing is sent.
  */
 export function shareReferralWithMicrosoft(
   ctx: CreateContext,
@@ -113,17 +116,26 @@ export function shareReferralWithMicrosoft(
   return createOnce(ctx, {
     idempotencyKey,
     fingerprint: fingerprint('shareReferralWithMicrosoft', { referralId }),
-    prepare: async () => {
+    prepare: async (purpose) => {
       const partner = await read(ctx, referralId);
       if (partner === null) return { kind: 'refused', outcome: { kind: 'notFound', id: referralId } };
-      const half = planMicrosoftHalf(partner);
-      if (half.kind === 'refused') {
-        return {
-          kind: 'refused',
-          outcome: { kind: 'invalid', refusedBy: 'notShareable', fieldErrors: [], message: half.message },
-        };
+      // Refused on the referral alone before its engagement is listed; looking for a half we sent
+      // needs no list (finding one in the engagement is the point, not a refusal).
+      if (purpose === 'look' || shareRefusal(partner) !== undefined)
+        return planned(planMicrosoftHalf(partner));
+      const engagement = await readEngagementReferrals(
+        ctx.api,
+        { engagementId: String(partner.engagementId), link: partner.links?.relatedReferrals?.uri },
+        ctx.call,
+        1,
+      );
+      if (engagement.truncated) {
+        ctx.log?.info(
+          { referralId, referrals: engagement.items.length },
+          'share: the engagement has more than one page of referrals; only the first was checked for a Microsoft half',
+        );
       }
-      return { kind: 'body', body: half.body };
+      return planned(planMicrosoftHalf(partner, engagement.items));
     },
   });
 }
@@ -132,17 +144,30 @@ type Prepared =
   | { readonly kind: 'body'; readonly body: JsonObject }
   | { readonly kind: 'refused'; readonly outcome: CreateOutcome };
 
+/** Microsoft's half to POST, or why the referral is not shared. */
+function planned(plan: ReturnType<typeof planMicrosoftHalf>): Prepared {
+  return plan.kind === 'create'
+    ? { kind: 'body', body: plan.body }
+    : {
+        kind: 'refused',
+        outcome: { kind: 'invalid', refusedBy: 'notShareable', fieldErrors: [], message: plan.message },
+      };
+}
+
 interface CreateRequest {
   readonly idempotencyKey: string | undefined;
   /** Of the operation and its normalised input (idempotency/fingerprint.ts). */
   readonly fingerprint: string;
-  /** What to POST, or why not; may read (a share reads the partner's referral). */
-  readonly prepare: () => Promise<Prepared>;
+  /**
+   * What to POST (`send`), or what a POST sent earlier under the key was (`look`, to find it), or
+   * why not; may read (a share reads the partner's referral and, to send, its engagement).
+   */
+  readonly prepare: (purpose: 'send' | 'look') => Promise<Prepared>;
 }
 
 async function createOnce(ctx: CreateContext, request: CreateRequest): Promise<CreateOutcome> {
   if (request.idempotencyKey === undefined) {
-    const prepared = await request.prepare();
+    const prepared = await request.prepare('send');
     if (prepared.kind === 'refused') return prepared.outcome;
     const posted = await post(ctx, prepared.body, () => {});
     return posted.kind === 'lost' ? { kind: 'uncertain', reason: 'answerLost' } : posted;
@@ -170,7 +195,7 @@ async function own(
 ): Promise<CreateOutcome> {
   let sentAt: number | undefined;
   try {
-    const prepared = await request.prepare();
+    const prepared = await request.prepare('send');
     if (prepared.kind === 'refused') {
       await ctx.idempotency.release(key, token);
       return prepared.outcome;
@@ -211,13 +236,14 @@ async function replay(
     if (referral === null) throw new UpstreamError('NOT_FOUND', 'replay: the created referral is not there');
     return { kind: 'created', referral, how: 'replayed' };
   }
-  const prepared = await request.prepare();
+  const prepared = await request.prepare('look');
   if (prepared.kind === 'refused') return { kind: 'uncertain', reason: 'answerLost' };
   let match: CreateMatch<WireReferral>;
   try {
     match = await findCreated(ctx, prepared.body, outcome.since);
   } catch (error) {
-    if (isUpstreamError(error) && AMBIGUOUS.has(error.code))
+    // A look that failed this way leaves the create exactly as uncertain as it was.
+    if (isUpstreamError(error) && isUncertainFailure(error))
       return { kind: 'uncertain', reason: 'answerLost' };
     throw error;
   }
@@ -226,13 +252,6 @@ async function replay(
   ctx.log?.info({ referralId: match.referral.id }, 'an uncertain create was found on a repeat of its key');
   return { kind: 'created', referral: match.referral, how: 'settled' };
 }
-
-/** Failures after which a POST may or may not have been applied. */
-const AMBIGUOUS: ReadonlySet<UpstreamErrorCode> = new Set([
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_BAD_RESPONSE',
-]);
 
 type Posted =
   | Extract<CreateOutcome, { kind: 'created' }>
@@ -270,13 +289,10 @@ async function post(ctx: CreateContext, body: JsonObject, onSend: (at: number) =
       // The connector lists 404 for a create (§3.3): nothing to create it in, e.g. an unknown engagement.
       case 'NOT_FOUND':
         return { kind: 'invalid', refusedBy: 'partnerApiNotFound', fieldErrors: [] };
-      case 'UPSTREAM_TIMEOUT':
-      case 'UPSTREAM_UNAVAILABLE':
-      case 'UPSTREAM_BAD_RESPONSE':
-        if (neverSent(error)) throw error;
-        return settleLost(ctx, body, since, error);
       default:
-        throw error;
+        // Certain failures (auth, throttling, budget, a connection never made) are thrown.
+        if (!mayHaveApplied(error)) throw error;
+        return settleLost(ctx, body, since, error);
     }
   }
 }
@@ -310,15 +326,17 @@ async function settleLost(
 
 /**
  * The newest referrals (`$orderby=createdDateTime desc`), of the engagement we sent or else of the
- * customer's country when we sent one (both documented filters, §3.1), matched against the body;
- * a match is read whole (list items may be partial, §3.1).
+ * customer's country when we sent one (both documented filters, §3.1), matched against the body:
+ * `@odata.nextLink` is followed until a page reaches back before the POST (less the clock skew) or
+ * `SETTLE_SEARCH_MAX_PAGES` pages were read (createCalls.ts). A match is read whole (list items
+ * may be partial, §3.1).
  */
 async function findCreated(
   ctx: CreateContext,
   body: JsonObject,
   since: number,
 ): Promise<CreateMatch<WireReferral>> {
-  const page = await ctx.api.listReferrals(
+  let page = await ctx.api.listReferrals(
     {
       filter: buildFilter(searchConditions(body)),
       orderBy: buildOrderBy({ field: 'createdDateTime', direction: 'desc' }),
@@ -326,7 +344,16 @@ async function findCreated(
     },
     ctx.call,
   );
-  const match = matchCreated(body, page.items, { since });
+  const candidates: WireReferral[] = [...page.items];
+  for (
+    let pages = 1;
+    page.nextPageRef !== null && pages < SETTLE_SEARCH_MAX_PAGES && !reachesBefore(page.items, { since });
+    pages += 1
+  ) {
+    page = await ctx.api.getReferralPage(page.nextPageRef, ctx.call);
+    candidates.push(...page.items);
+  }
+  const match = matchCreated(body, candidates, { since });
   if (match.kind !== 'one') return match;
   const whole = await read(ctx, match.referral.id);
   return { kind: 'one', referral: whole ?? match.referral };
@@ -341,14 +368,6 @@ function searchConditions(body: JsonObject): ReferralListCondition[] {
   return typeof country === 'string'
     ? [{ kind: 'equals', path: 'customerProfile/address/country', value: country }]
     : [];
-}
-
-/** The failure proves the request never left (retryPolicy.ts: the codes writes may retry). */
-function neverSent(error: UpstreamError): boolean {
-  return (
-    error.transportCode !== undefined &&
-    DEFAULT_RETRY_POLICY.notSentTransportCodes.includes(error.transportCode)
-  );
 }
 
 /**

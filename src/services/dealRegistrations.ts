@@ -9,6 +9,7 @@
 import {
   type DealRegistrationChanges,
   type DealRegistrationDraft,
+  findRegistration,
   planChangeRegistration,
   planCreateRegistration,
   type RegistrationPlan,
@@ -80,7 +81,10 @@ async function carryOut(
       return {
         kind: 'updated',
         referral: current,
-        registration: (current.registrations ?? []).find((item) => item.id === registrationId) ?? null,
+        registration:
+          registrationId === undefined
+            ? null
+            : ((findRegistration(current, registrationId) as WireDealRegistration | undefined) ?? null),
       };
     case 'write':
       break;
@@ -92,7 +96,8 @@ async function carryOut(
     judge: plan.judge,
   });
   if (outcome.kind !== 'updated') return outcome;
-  // The referral passed the wire check, so each of its registrations has the wire shape.
+  // Registrations are unchecked on arrival (§5.3); the GraphQL resolvers answer `null` for any
+  // value of an unexpected type, so the wire type is what they expect, not a promise.
   const registration = (plan.locate(outcome.referral) as WireDealRegistration | undefined) ?? null;
   return { ...outcome, registration };
 }

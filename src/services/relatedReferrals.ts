@@ -10,7 +10,12 @@
  * At most `MAX_RELATED_PAGES` pages are read: an engagement has a handful of referrals (the two
  * halves of a co-sell referral, §3.3), so a longer chain is not worth a request's whole call
  * budget; past the cap the list is cut and `truncated` says so. Knows the upstream client, not
- * GraphQL: the per-request loader (src/graphql/loaders.ts) shares one read per engagement.
+ * GraphQL: the per-request loader (src/graphql/loaders.ts) shares one read per engagement, and
+ * `relatedTo` answers one referral's related referrals from it (itself left out).
+ *
+ * Items without an `engagementId` are kept: the list is the Partner API's answer to a query by
+ * engagement, and list items may be partial (§3.1), so a missing `engagementId` says nothing
+ * against the item; only one naming another engagement is dropped.
  */
 import type { CallContext } from '../upstream/httpClient.ts';
 import { buildFilter } from '../upstream/odataQuery.ts';
@@ -53,6 +58,8 @@ export async function readEngagementReferrals(
   api: ReferralsApi,
   engagement: Engagement,
   call: CallContext,
+  /** Default `MAX_RELATED_PAGES`; a share reads one (services/createReferral.ts). */
+  maxPages: number = MAX_RELATED_PAGES,
 ): Promise<EngagementReferrals> {
   const linked = engagement.link ? api.pageRefOf(engagement.link) : null;
   const first =
@@ -68,12 +75,13 @@ export async function readEngagementReferrals(
   let page = await first;
   const items: WireReferral[] = [...page.items];
   let pages = 1;
-  while (page.nextPageRef !== null && pages < MAX_RELATED_PAGES) {
+  while (page.nextPageRef !== null && pages < maxPages) {
     page = await api.getReferralPage(page.nextPageRef, call);
     items.push(...page.items);
     pages += 1;
   }
-  // The link is the Partner API's query, not ours: an item naming another engagement is not related.
+  // The link is the Partner API's query, not ours: an item naming another engagement is not
+  // related. One naming none is kept (see the header).
   const key = engagementKey(engagement.engagementId);
   const related = items.filter(
     (item) => typeof item.engagementId !== 'string' || engagementKey(item.engagementId) === key,
@@ -84,4 +92,9 @@ export async function readEngagementReferrals(
     unusableLink: linked === null && Boolean(engagement.link),
     truncated: page.nextPageRef !== null,
   };
+}
+
+/** The referrals related to `referral`: its engagement's, itself left out (by `id`). */
+export function relatedTo(read: EngagementReferrals, referral: Pick<WireReferral, 'id'>): WireReferral[] {
+  return read.items.filter((item) => item.id !== referral.id);
 }

@@ -8,9 +8,16 @@
  * PUT or PATCH: `writeMode` `put` always replaces the whole referral (the default, §0.1). In
  * `patch` mode the change goes as a JSON Patch of exactly the documented patchable paths it
  * touches (domain/referral/patchPlan.ts); a change touching any other path falls back to PUT and
- * the log says which paths forced it. A PATCH asks for the result (`Prefer:
- * return=representation`); if the Partner API answers 204 anyway (its default, §3.5), the
- * referral is read once more, so both modes answer with the referral as written.
+ * the log says which paths forced it, and a change with nothing to patch (an empty JSON Patch is
+ * undocumented) is sent as the PUT, so both modes answer it alike: a write with a new etag. A
+ * PATCH asks for the result (`Prefer: return=representation`); if the Partner API answers 204
+ * anyway (its default, §3.5), the referral is read once more, so both modes answer with the
+ * referral as written. A write the Partner API accepted is never reported as failed: if that read
+ * fails, the answer is the planned referral under the PATCH answer's `ETag` header (logged); only
+ * without one does the read's failure stand.
+ *
+ * Whether a failed write may have landed is decided in one place (retryPolicy.ts
+ * `mayHaveApplied`), for every write of the gateway.
  */
 import type { JsonObject } from '../domain/referral/merge.ts';
 import { type JsonPatchOperation, planPatch } from '../domain/referral/patchPlan.ts';
@@ -19,6 +26,7 @@ import type { FieldError } from '../domain/referral/validation.ts';
 import type { CallContext } from '../upstream/httpClient.ts';
 import type { ReferralsApi } from '../upstream/referralsApi.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
+import { mayHaveApplied } from '../upstream/retryPolicy.ts';
 import { isUpstreamError, type UpstreamErrorCode } from '../upstream/upstreamErrors.ts';
 import { settleAmbiguousWrite } from './settleWrite.ts';
 
@@ -84,6 +92,8 @@ function chooseSend(ctx: WriteContext, current: WireReferral, planned: PlannedWr
   if (planned.patch !== undefined) return { method: 'PATCH', ops: planned.patch };
   const plan = planPatch(current, planned.body);
   if (plan.kind === 'patch') return { method: 'PATCH', ops: plan.ops };
+  // Nothing to patch: `PATCH []` is undocumented; the PUT writes the same referral.
+  if (plan.kind === 'unchanged') return { method: 'PUT' };
   ctx.log?.info(
     { unpatchablePaths: plan.unpatchablePaths.slice(0, 20) },
     'PATCH write mode: the change touches paths the Partner API does not document as patchable; sent as a full PUT',
@@ -99,15 +109,13 @@ export async function writeReferral(
 ): Promise<WriteOutcome> {
   const id = current.id;
   const send = chooseSend(ctx, current, planned);
+  /** The referral as written, or (a PATCH answered 204) only the answer's `ETag` header. */
+  let written: { readonly referral: WireReferral } | { readonly referral: null; readonly etag?: string };
   try {
-    const written =
+    written =
       send.method === 'PUT'
-        ? await ctx.api.replaceReferral(id, planned.body, etag, ctx.call)
-        : await patched(ctx, id, send.ops, etag);
-    // Deleted between our PATCH and the read after it: written, but nothing is left to show.
-    if (written === null) return { kind: 'notFound', id };
-    ctx.observe?.(written);
-    return { kind: 'updated', referral: written };
+        ? { referral: await ctx.api.replaceReferral(id, planned.body, etag, ctx.call) }
+        : await ctx.api.patchReferral(id, send.ops, etag, ctx.call);
   } catch (error) {
     if (!isUpstreamError(error)) throw error;
     switch (error.code) {
@@ -136,12 +144,11 @@ export async function writeReferral(
           fieldErrors: [],
           upstreamMessage: error.upstreamMessage,
         };
-      // After these the write may or may not have been applied.
-      case 'UPSTREAM_TIMEOUT':
-      case 'UPSTREAM_UNAVAILABLE':
-      case 'UPSTREAM_BAD_RESPONSE': {
-        // Re-reading is safe and re-sending is not needed: If-Match makes a second application
-        // of the same etag impossible, and the fresh read tells which write is there.
+      default: {
+        if (!mayHaveApplied(error)) throw error;
+        // The write may or may not have been applied. Re-reading is safe and re-sending is not
+        // needed: If-Match makes a second application of the same etag impossible, and the
+        // fresh read tells which write is there.
         const settled = await settleAmbiguousWrite({
           failure: error,
           reread: () => read(ctx, id),
@@ -151,24 +158,45 @@ export async function writeReferral(
           ? { kind: 'updated', referral: settled.now, recoveredFrom: error.code }
           : { kind: 'stale', current: settled.now };
       }
-      default:
-        throw error;
     }
   }
+  if (written.referral === null) return afterNoContent(ctx, id, planned, written.etag);
+  ctx.observe?.(written.referral);
+  return { kind: 'updated', referral: written.referral };
 }
 
 /**
- * A PATCH answered with the referral, or with 204 and nothing (§3.5): then one more read. That
- * read may already show a later writer's change; it is still the referral after our write.
+ * A PATCH answered 204 and nothing (§3.5): written. One more read shows the referral as written
+ * (it may already show a later writer's change; it is still the referral after our write). If that
+ * read fails (throttled, forbidden, the call budget spent, …) the write still succeeded: the
+ * answer is the planned referral under the `ETag` the PATCH answer carried, and the log says so.
+ * Without that header it is settled by one more read; if that fails too, there is nothing to
+ * answer with and the read's failure stands.
  */
-async function patched(
+async function afterNoContent(
   ctx: WriteContext,
   id: string,
-  ops: readonly JsonPatchOperation[],
-  etag: string,
-): Promise<WireReferral | null> {
-  const answer = await ctx.api.patchReferral(id, ops, etag, ctx.call);
-  return answer.referral ?? (await ctx.api.getReferral(id, ctx.call));
+  planned: PlannedWrite,
+  newEtag: string | undefined,
+): Promise<WriteOutcome> {
+  let after: WireReferral | null;
+  try {
+    after = await read(ctx, id);
+  } catch (error) {
+    if (!isUpstreamError(error)) throw error;
+    if (newEtag === undefined) after = await read(ctx, id);
+    else {
+      ctx.log?.info(
+        { referralId: id, code: error.code },
+        'the write was applied (204) but the read after it failed; answered with the planned referral and the ETag header',
+      );
+      const referral = { ...planned.body, id, eTag: newEtag } as WireReferral;
+      ctx.observe?.(referral);
+      return { kind: 'updated', referral };
+    }
+  }
+  // Deleted between our PATCH and the read after it: written, but nothing is left to show.
+  return after === null ? { kind: 'notFound', id } : { kind: 'updated', referral: after };
 }
 
 export async function read(ctx: WriteContext, id: string): Promise<WireReferral | null> {

@@ -15,9 +15,11 @@ const flag = z.boolean().nullish();
 /** `dealValue` is a decimal; the PATCH docs send it as a string ("10000"), so accept both. */
 const decimal = z.union([z.number(), z.string()]).nullish();
 /**
- * A field seen on the wire only as `null` (docs/partner-api.md §5.2, §5.3): no source states its
- * type, so any value passes and the GraphQL resolver answers `null` for one of an unexpected type
- * (src/graphql/observedFieldResolvers.ts) instead of failing the whole referral.
+ * A field no documentation page lists (docs/partner-api.md §5.2, §5.3: seen only as `null`, or
+ * only in the connector's contract and live payloads): the Partner API adds and changes these
+ * without notice, so any value passes, and the GraphQL resolver answers `null` for one of an
+ * unexpected type (src/graphql/observedFieldResolvers.ts) instead of one odd value failing the
+ * whole referral, and with it the whole page.
  */
 const unstated = z.unknown().optional();
 
@@ -49,7 +51,8 @@ const customerProfile = z.object({
   team: z.array(member).nullish(),
   // The wire sends an array of {profileType,id}; older examples show `{}` (§5.2).
   ids: z.union([z.array(customerProfileId), z.object({})]).nullish(),
-  isMatchingComplete: flag,
+  // §5.3 (live payloads only): unchecked, see `unstated`.
+  isMatchingComplete: unstated,
 });
 
 const consent = z.object({
@@ -119,6 +122,12 @@ const inviteContext = z.object({
 const target = z.object({ id: text, type: text });
 const link = z.object({ uri: text, method: text });
 
+/*
+ * The §5.3 objects below are not checked on arrival (every §5.3 field is `unstated` in the
+ * referral): they are the shapes the connector documents, for the types the GraphQL resolvers
+ * expect, and those resolvers answer `null` for any value of another type.
+ */
+
 /** §5.3 `trackingInfo`: the connector lists `microsoftMsxId`; live payloads carry the others. */
 const trackingInfo = z.object({
   microsoftMsxId: text,
@@ -180,7 +189,7 @@ export const wireReferralSchema = z.object({
   createdDateTime: text,
   updatedDateTime: text,
   expirationDateTime: text,
-  acceptedDateTime: text,
+  acceptedDateTime: unstated, // §5.3
   status: text,
   substatus: text,
   statusReason: text,
@@ -195,26 +204,26 @@ export const wireReferralSchema = z.object({
   inviteContext: inviteContext.nullish(),
   target: z.array(target).nullish(),
   links: z.object({ self: link.nullish(), relatedReferrals: link.nullish() }).nullish(),
-  // §5.3: in the connector's V3 contract and on the wire, not on any documentation page.
-  direction: text,
-  closedDateTime: text,
-  // The connector's enum, but seen live as the string "100" (§5.3): any string passes.
-  salesStage: text,
-  favorite: flag,
-  isSpam: flag,
-  campaignId: text,
-  mpnId: text,
-  referralProgram: text,
-  quality: text,
-  dealSensitivity: text,
-  createdVia: text,
-  lastModifiedVia: text,
-  lastRunId: text,
-  // Strings in the connector, with a stray `tag` property beside the item type: items unchecked.
-  tags: z.array(unstated).nullish(),
-  registrationStatus: text,
-  registrations: z.array(dealRegistration).nullish(),
-  trackingInfo: trackingInfo.nullish(),
+  // §5.3: in the connector's V3 contract and on the wire, not on any documentation page, so
+  // unchecked: an odd value answers `null` for that field, never UPSTREAM_BAD_RESPONSE for the page.
+  // (`salesStage` was seen live as the string "100"; `tags` items carry a stray `tag` property.)
+  direction: unstated,
+  closedDateTime: unstated,
+  salesStage: unstated,
+  favorite: unstated,
+  isSpam: unstated,
+  campaignId: unstated,
+  mpnId: unstated,
+  referralProgram: unstated,
+  quality: unstated,
+  dealSensitivity: unstated,
+  createdVia: unstated,
+  lastModifiedVia: unstated,
+  lastRunId: unstated,
+  tags: unstated,
+  registrationStatus: unstated,
+  registrations: unstated,
+  trackingInfo: unstated,
   // The version every update needs (§7); a referral without one cannot be updated safely.
   eTag: z.string().min(1),
 });

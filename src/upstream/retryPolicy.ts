@@ -10,6 +10,7 @@
  * re-reading (see domain/referral/reconcile.ts).
  */
 import type { HttpMethod } from './httpClient.ts';
+import type { UpstreamError, UpstreamErrorCode } from './upstreamErrors.ts';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -53,6 +54,37 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 2_000,
   budget: { ratio: 0.2, minPerSecond: 10, windowMs: 10_000 },
 };
+
+/**
+ * Failures that say nothing about what the Partner API did with the request: no answer in time,
+ * a 5xx or a dropped connection, an answer that could not be read. Every other code is an answer
+ * (a 4xx: nothing was applied) or was decided before anything was sent.
+ */
+const UNCERTAIN_CODES: ReadonlySet<UpstreamErrorCode> = new Set([
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_BAD_RESPONSE',
+]);
+
+/** The failure proves the request never left: its connection was never made. */
+export function provablyNotSent(error: UpstreamError, policy: RetryPolicy = DEFAULT_RETRY_POLICY): boolean {
+  return error.transportCode !== undefined && policy.notSentTransportCodes.includes(error.transportCode);
+}
+
+/** A failure that tells nothing of the call's effect (see `UNCERTAIN_CODES`). */
+export function isUncertainFailure(error: UpstreamError): boolean {
+  return UNCERTAIN_CODES.has(error.code);
+}
+
+/**
+ * The one answer to "may this write have landed?": after such a failure a PUT, PATCH or POST may
+ * or may not have been applied, so it is settled by reading, never sent again
+ * (services/settleWrite.ts). A refusal (4xx), a certain failure (401, 403, 429, budget) and a
+ * request that provably never left may not have.
+ */
+export function mayHaveApplied(error: UpstreamError): boolean {
+  return isUncertainFailure(error) && !provablyNotSent(error);
+}
 
 /** What one failed attempt looked like. */
 export interface AttemptFailure {

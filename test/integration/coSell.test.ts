@@ -60,6 +60,10 @@ function sharedInput(): Record<string, unknown> {
 
 const posts = () => stack.emulator.requests.filter((r) => r.method === 'POST');
 
+/** How many referrals the emulator holds in this engagement. */
+const engagementSize = (engagementId: unknown) =>
+  stack.emulator.listReferrals().filter((r) => r.engagementId === engagementId).length;
+
 describe('co-sell with Microsoft in two createReferral calls (the documented flow)', () => {
   test("step 2 joins step 1's engagement with Microsoft as the target", async () => {
     const partnerHalf = await create(sharedInput(), newKey());
@@ -113,11 +117,14 @@ describe('shareReferralWithMicrosoft: step 2 in one mutation', () => {
       target: [{ type: 'BUSINESS_PROFILE_LOCATION', id: 'msft' }],
     });
     expect(microsoftHalf.referral?.id).not.toBe(partnerId);
-    // One GET of the partner's referral, one POST of Microsoft's half copied from it.
+    // One GET of the partner's referral, one list of its engagement (by the referral's own
+    // related-referrals link) to find no Microsoft half there yet, one POST of the half.
     expect(stack.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /v1.0/engagements/referrals/${partnerId}`,
+      'GET /v1.0/engagements/referrals',
       'POST /v1.0/engagements/referrals',
     ]);
+    expect(stack.emulator.requests[1]?.query.$filter).toBe(`engagementId eq '${engagementId}'`);
     const stored = stack.emulator.getReferral(partnerId) as Record<string, unknown>;
     expect(posts()[0]?.body).toEqual({
       engagementId,
@@ -151,10 +158,7 @@ describe('shareReferralWithMicrosoft: step 2 in one mutation', () => {
     const second = await share(String(partnerHalf.referral?.id), key);
     expect(second.referral?.id).toBe(first.referral?.id);
     expect(posts()).toHaveLength(2);
-    const engagement = stack.emulator
-      .listReferrals()
-      .filter((r) => r.engagementId === partnerHalf.referral?.engagementId);
-    expect(engagement).toHaveLength(2);
+    expect(engagementSize(partnerHalf.referral?.engagementId)).toBe(2);
   });
 
   test('a share whose answer was lost settles by its engagement, never POSTs twice', async () => {
@@ -195,6 +199,31 @@ describe('shareReferralWithMicrosoft: step 2 in one mutation', () => {
     expect(result.__typename).toBe('ReferralValidationFailed');
     expect(result.message).toMatch(/private deal/);
     expect(posts()).toHaveLength(0);
+  });
+
+  test('shared twice under two different keys: the second finds the half there and is refused; 1 POST in all', async () => {
+    const partnerHalf = await create(sharedInput());
+    stack.emulator.clearRequests();
+    const first = await share(String(partnerHalf.referral?.id), newKey());
+    const second = await share(String(partnerHalf.referral?.id), newKey());
+    expect(first.__typename).toBe('CreateReferralSuccess');
+    expect(second).toMatchObject({
+      __typename: 'ReferralValidationFailed',
+      message: expect.stringContaining(`already has its Microsoft half (referral ${first.referral?.id})`),
+    });
+    expect(posts()).toHaveLength(1);
+    expect(engagementSize(partnerHalf.referral?.engagementId)).toBe(2);
+  });
+
+  test('a referral that is not SHARED is not co-sold (§3.3): refused before any list or POST', async () => {
+    const partnerHalf = await create({ ...sharedInput(), type: 'INDEPENDENT' });
+    stack.emulator.clearRequests();
+    const result = await share(String(partnerHalf.referral?.id), newKey());
+    expect(result).toMatchObject({
+      __typename: 'ReferralValidationFailed',
+      message: expect.stringMatching(/Only a Shared referral/),
+    });
+    expect(stack.emulator.requests.map((r) => r.method)).toEqual(['GET']);
   });
 
   test("Microsoft's half is not shared again", async () => {

@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { EXAMPLE_CREATE_OPERATION } from '../../src/server/exampleOperation.ts';
 import { CREATE_REFERRAL, type CreateResult, newKey, newReferralInput } from '../helpers/createMutation.ts';
-import { type Stack, startStack, TEST_TOKEN, useStack } from '../helpers/stack.ts';
+import { type Stack, startStack, useStack } from '../helpers/stack.ts';
 
 const stack = useStack();
 
@@ -435,6 +435,54 @@ describe('createReferral within the request budget', () => {
     const res = await stack.gql(CREATE_REFERRAL, { input: newReferralInput() }, { authorization: undefined });
     expect(res.status).toBe(401);
     expect(stack.emulator.requests).toEqual([]);
-    expect(TEST_TOKEN).toMatch(/^Bearer /);
+  });
+});
+
+describe('an uncertain create, looked for again later', () => {
+  test('a repeat of its key finds it behind more newer referrals than one page holds: the look pages back to the POST', async () => {
+    const input = newReferralInput({
+      customerProfile: {
+        ...(newReferralInput().customerProfile as object),
+        address: { city: 'Vaduz', country: 'LI' },
+      },
+    });
+    const key = newKey();
+    // The POST lands but its answer is lost, and so is the look that would settle it.
+    stack.emulator.injectFault({ method: 'POST', times: 1, fault: { kind: 'applyThenDrop' } });
+    stack.emulator.injectFault({
+      method: 'GET',
+      pathIncludes: 'createdDateTime',
+      times: 1,
+      fault: { kind: 'status', status: 500 },
+    });
+    expect((await create(input, key)).__typename).toBe('ReferralCreationUncertain');
+    const landed = stack.emulator.listReferrals().find((r) => r.name === input.name) as Record<
+      string,
+      unknown
+    >;
+
+    // Later, 60 referrals of the same country are created after it: more than a page of the look.
+    const template = stack.emulator.listReferrals()[0] as Record<string, unknown>;
+    for (let i = 0; i < 60; i += 1) {
+      stack.emulator.putReferral({
+        ...template,
+        id: `li-later-${i}-${Date.now()}`,
+        name: `Later ${i}`,
+        createdDateTime: new Date(Date.now() + 60_000 + i).toISOString(),
+        customerProfile: { name: 'Other', address: { country: 'LI' } },
+      });
+    }
+    stack.emulator.clearRequests();
+
+    const repeat = await create(input, key);
+    expect(repeat).toMatchObject({ __typename: 'CreateReferralSuccess', referral: { id: landed.id } });
+    const lists = stack.emulator.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/referrals'));
+    expect(lists).toHaveLength(2);
+    expect(lists[0]?.query).toMatchObject({
+      $orderby: 'createdDateTime desc',
+      $filter: "customerProfile/address/country eq 'LI'",
+      $top: '50',
+    });
+    expect(posts()).toHaveLength(0);
   });
 });

@@ -5,7 +5,7 @@
  * (docs/partner-api.md §3.5). Each test states what crossed the wire.
  */
 import { describe, expect, test } from '@jest/globals';
-import type { RecordedRequest } from '../../src/emulator/emulatorServer.ts';
+import type { EmulatorOptions, RecordedRequest } from '../../src/emulator/emulatorServer.ts';
 import { type Stack, useStack } from '../helpers/stack.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -124,8 +124,8 @@ function storedRegistration(id: string, solutionId = 'SOL-1'): Record<string, un
   };
 }
 
-function useDeals(env: Record<string, string> = {}) {
-  const stack: Stack = useStack(env);
+function useDeals(env: Record<string, string> = {}, emulator: EmulatorOptions = {}) {
+  const stack: Stack = useStack(env, { emulator });
 
   /** A fresh referral of the seed (its other fields kept), with these registrations. */
   function referral(registrations?: unknown[]): { id: string; etag: string } {
@@ -550,5 +550,78 @@ describe('in the PUT write mode too', () => {
     expect((await create(id, INPUT, etag)).__typename).toBe('DealRegistrationSuccess');
     expect(calls()).toEqual([`GET …/${id}`, `PATCH …/${id}`]);
     expect(patches()[0]?.body).toEqual([{ op: 'add', path: '/registrations/-', value: WIRE_VALUE }]);
+  });
+});
+
+describe('a Partner API that gives registrations back normalised (docs/partner-api.md §10)', () => {
+  // Answers carry trimmed date-time fractions, lower-case enum values and amounts as strings.
+  const { stack, referral, create, change, calls, patches } = useDeals(
+    {},
+    { registrationValues: 'normalised' },
+  );
+
+  test('the emulator really answers normalised values', async () => {
+    const { id } = referral([storedRegistration('reg-a')]);
+    const res = await fetch(`${stack.emulator.url}/engagements/referrals/${id}`, {
+      headers: { authorization: 'Bearer t' },
+    });
+    const body = (await res.json()) as { registrations: Record<string, Record<string, unknown>>[] };
+    expect(body.registrations[0]?.contract).toMatchObject({
+      value: '50000',
+      startDateTime: '2024-04-01T00:00:00Z',
+      term: 'finite',
+    });
+  });
+
+  test('a create answered normally: `registration` is the one created, not null', async () => {
+    const { id, etag } = referral([storedRegistration('reg-a')]);
+    const result = await create(id, INPUT, etag);
+    const stored = stack.emulator.getReferral(id) as { registrations: { id: string }[] };
+    expect(result.__typename).toBe('DealRegistrationSuccess');
+    expect(result.registration).toMatchObject({
+      id: stored.registrations[1]?.id,
+      status: 'REVIEW_PENDING',
+      contract: { value: 120000, startDateTime: '2025-07-01T00:00:00Z', term: 'FINITE' },
+    });
+  });
+
+  test('a create whose answer was lost after it landed settles as a success; nothing is sent twice', async () => {
+    const { id, etag } = referral([storedRegistration('reg-a')]);
+    stack.emulator.injectFault({ method: 'PATCH', idEquals: id, times: 1, fault: { kind: 'applyThenDrop' } });
+    const result = await create(id, INPUT, etag);
+    const stored = stack.emulator.getReferral(id) as { registrations: { id: string }[] };
+    expect(result.__typename).toBe('DealRegistrationSuccess');
+    expect(result.registration.id).toBe(stored.registrations[1]?.id);
+    expect(patches()).toHaveLength(1);
+  });
+
+  test('a change whose answer was lost after it landed settles as a success', async () => {
+    const { id, etag } = referral([storedRegistration('reg-a')]);
+    stack.emulator.injectFault({ method: 'PATCH', idEquals: id, times: 1, fault: { kind: 'applyThenDrop' } });
+    const result = await change(
+      id,
+      'reg-a',
+      {
+        contract: { value: 61000, endDateTime: '2025-06-30T00:00:00.0000000Z', term: 'PERPETUAL' },
+        solutionDetails: [{ id: 'SOL-1', pricingModel: 'OTHER' }],
+      },
+      etag,
+    );
+    expect(result).toMatchObject({
+      __typename: 'DealRegistrationSuccess',
+      registration: { contract: { value: 61000, endDateTime: '2025-06-30T00:00:00Z', term: 'PERPETUAL' } },
+    });
+  });
+
+  test('a change to values equal but for their spelling sends nothing', async () => {
+    const { id, etag } = referral([storedRegistration('reg-a')]);
+    const result = await change(
+      id,
+      'reg-a',
+      { contract: { value: 50000, startDateTime: '2024-04-01T00:00:00.0000000Z', term: 'FINITE' } },
+      etag,
+    );
+    expect(result).toMatchObject({ __typename: 'DealRegistrationSuccess', referral: { etag } });
+    expect(calls()).toEqual([`GET …/${id}`]);
   });
 });

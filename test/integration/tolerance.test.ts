@@ -171,3 +171,73 @@ describe('fields no documentation page lists (docs/partner-api.md §5.3) stay to
     });
   });
 });
+
+describe('a §5.3 field of an unexpected type answers null; the rest of the referral, and its page, still answer', () => {
+  const oddValues: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ['favorite: "true"', { favorite: 'true' }, { favorite: null }],
+    ['trackingInfo: "x"', { trackingInfo: 'x' }, { trackingInfo: null }],
+    [
+      'registrations[0].contract.term: 1',
+      {
+        registrations: [
+          {
+            id: 'reg-1',
+            contract: { value: 5, currency: 'USD', term: 1, startDateTime: 7 },
+            solutionDetails: 'none',
+          },
+          'not a registration',
+        ],
+      },
+      {
+        registrations: [
+          {
+            id: 'reg-1',
+            contract: { value: 5, currency: 'USD', term: null, startDateTime: null },
+            solutionDetails: null,
+          },
+        ],
+      },
+    ],
+    ['direction: 1', { direction: 1 }, { direction: null }],
+    [
+      'the other odd types',
+      {
+        isSpam: 0,
+        acceptedDateTime: 5,
+        campaignId: { id: 'x' },
+        registrationStatus: ['None'],
+        tags: 'solo',
+        customerProfile: { name: 'Odd Co', isMatchingComplete: 'yes' },
+      },
+      {
+        isSpam: null,
+        acceptedDateTime: null,
+        campaignId: null,
+        registrationStatus: null,
+        tags: null,
+        customerProfile: { name: 'Odd Co', isMatchingComplete: null },
+      },
+    ],
+  ];
+
+  test.each(oddValues)('%s', async (_name, odd, expected) => {
+    const id = withChanges({ ...odd, engagementId: `odd-${Math.random().toString(16).slice(2)}` });
+    const one = await read(id);
+    expect(one.body.errors).toBeUndefined();
+    expect(one.body.data?.referral).toMatchObject({ id, ...expected });
+    expect(one.body.data?.referral?.name).toBe(stack.emulator.getReferral(id)?.name);
+    expect(one.body.data?.referral?.etag).toBe(stack.emulator.getReferral(id)?.eTag);
+
+    // The page that carries it answers too (a list item failing the wire check would fail it).
+    const engagementId = stack.emulator.getReferral(id)?.engagementId;
+    const page = await stack.gql<{ referrals: { edges: { node: Record<string, unknown> }[] } }>(
+      `query($e: ID) { referrals(filter: { engagementId: $e }) { edges { node {
+        id name favorite isSpam direction tags trackingInfo { microsoftMsxId }
+        registrations { id contract { term value } }
+      } } } }`,
+      { e: engagementId },
+    );
+    expect(page.body.errors).toBeUndefined();
+    expect(page.body.data?.referrals.edges.map((edge) => edge.node.id)).toEqual([id]);
+  });
+});

@@ -521,6 +521,17 @@ export function describeUpdateReferral(mode: WriteMode): void {
       expect(stack.emulator.requests.map((r) => r.method)).toEqual(['GET', WRITE, 'GET']);
     });
 
+    test('a field the caller set to what it already is: a PUT with If-Match in either mode (no `PATCH []`), a write with a new etag', async () => {
+      const id = seedReferral();
+      const etag = String(stack.emulator.getReferral(id)?.eTag);
+      const result = await update(id, { statusReason: 'Waiting for the customer' }, etag);
+      const now = stack.emulator.getReferral(id) as { eTag: string };
+      expect(result).toMatchObject({ __typename: 'UpdateReferralSuccess', referral: { etag: now.eTag } });
+      expect(now.eTag).not.toBe(etag);
+      expect(stack.emulator.requests.map((r) => r.method)).toEqual(['GET', 'PUT']);
+      expect(stack.emulator.requests[1]?.headers['if-match']).toBe(etag);
+    });
+
     if (mode === 'patch') {
       test('a PATCH answered 204 without the referral costs one more read, and answers the same', async () => {
         const id = seedReferral();
@@ -535,14 +546,37 @@ export function describeUpdateReferral(mode: WriteMode): void {
         expect(stack.emulator.requests.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET']);
       });
 
-      test('a field the caller set to what it already is sends an empty patch, still guarded by If-Match', async () => {
-        const id = seedReferral();
-        const etag = String(stack.emulator.getReferral(id)?.eTag);
-        const result = await update(id, { statusReason: 'Waiting for the customer' }, etag);
-        expect(result.__typename).toBe('UpdateReferralSuccess');
-        expect(writes()[0]?.body).toEqual([]);
-        expect(writes()[0]?.headers['if-match']).toBe(etag);
-      });
+      test.each([[403], [429]])(
+        'a PATCH answered 204 whose read after it fails (%i) is still a success: the planned referral under the ETag header, logged',
+        async (status) => {
+          const id = seedReferral();
+          const etag = String(stack.emulator.getReferral(id)?.eTag);
+          // The fresh read before the write passes; the PATCH lands and answers 204 with its ETag;
+          // every read after it fails.
+          stack.emulator.injectFault({
+            method: 'GET',
+            idEquals: id,
+            times: 1,
+            fault: { kind: 'delay', ms: 0 },
+          });
+          stack.emulator.injectFault({
+            method: 'PATCH',
+            idEquals: id,
+            times: 1,
+            fault: { kind: 'noContent' },
+          });
+          stack.emulator.injectFault({ method: 'GET', idEquals: id, fault: { kind: 'status', status } });
+          const result = await update(id, { substatus: 'RECEIVED', details: { notes: 'Planned' } }, etag);
+          const now = stack.emulator.getReferral(id) as { eTag: string; substatus: string };
+          expect(now.substatus).toBe('Received');
+          expect(result).toMatchObject({
+            __typename: 'UpdateReferralSuccess',
+            referral: { id, etag: now.eTag, substatus: 'RECEIVED', details: { notes: 'Planned' } },
+          });
+          expect(writes()).toHaveLength(1);
+          expect(stack.logLines.some((line) => String(line.msg).includes('read after it failed'))).toBe(true);
+        },
+      );
     }
   });
 }

@@ -11,6 +11,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Fault, FaultRule } from '../../src/emulator/emulatorServer.ts';
+import { judgeAnswer, leaks, UPSTREAM_SECRET as SECRET, secretBody } from '../helpers/faultAnswers.ts';
 import { report } from '../helpers/report.ts';
 import { type Stack, useStack } from '../helpers/stack.ts';
 import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
@@ -18,16 +19,6 @@ import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
 const REQUEST_TIMEOUT_MS = 2000;
 const REQUESTS_PER_CELL = 100;
 const CONCURRENCY = 50;
-const SECRET = 'upstream-secret-diagnostic-93ab';
-const ALLOWED_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'RATE_LIMITED',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_BAD_RESPONSE',
-]);
 
 /** What a request settles to: the first error's code, else the result's `__typename`. */
 type Outcome =
@@ -45,8 +36,6 @@ interface FaultCase {
   readonly query: Outcome;
   readonly mutation: Outcome;
 }
-
-const secretBody = (code: string) => ({ error: { code, message: SECRET, target: 'referral' } });
 
 /*
  * A mutation settles to success whenever its write landed, however the answer was lost: the gateway
@@ -206,19 +195,6 @@ interface CellStats {
   usesLeft: number;
 }
 
-function leaks(stack: Stack, text: string): boolean {
-  const host = new URL(stack.emulator.url).host;
-  return (
-    text.includes(host) ||
-    text.includes('127.0.0.1') ||
-    text.includes(SECRET) ||
-    /\bat .+:\d+:\d+/.test(text) ||
-    /\/(work|home|usr|tmp)\/|node_modules|\.ts:\d+/.test(text) ||
-    text.includes('UND_ERR') ||
-    text.includes('stacktrace')
-  );
-}
-
 async function runCell(
   stack: Stack,
   operation: Operation,
@@ -278,25 +254,12 @@ async function runCell(
       stats.maxMs = Math.max(stats.maxMs, ms);
       if (ms > REQUEST_TIMEOUT_MS + 250) stats.overDeadline += 1;
       if (leaks(stack, text)) stats.leaks += 1;
-      let body: {
-        data?: Record<string, { __typename?: string } | null> | null;
-        errors?: { extensions?: { code?: string } }[];
-      };
-      try {
-        body = JSON.parse(text);
-        if (res.status >= 500 || (!('data' in body) && !('errors' in body)))
-          throw new Error('not a GraphQL answer');
-      } catch {
+      const { outcome, badCodes } = judgeAnswer(res.status, text);
+      if (outcome === 'invalid') {
         stats.invalidJson += 1;
         continue;
       }
-      for (const error of body.errors ?? []) {
-        const code = String(error.extensions?.code);
-        if (!ALLOWED_CODES.has(code)) stats.badCodes.add(code);
-      }
-      const outcome = String(
-        body.errors?.[0]?.extensions?.code ?? Object.values(body.data ?? {})[0]?.__typename ?? 'no data',
-      );
+      for (const code of badCodes) stats.badCodes.add(code);
       stats.outcomes.set(outcome, (stats.outcomes.get(outcome) ?? 0) + 1);
     }
   };

@@ -12,7 +12,7 @@ import {
   type ReferralCreation,
 } from '../../src/domain/referral/createPlan.ts';
 import type { JsonObject } from '../../src/domain/referral/merge.ts';
-import { CREATE_CLOCK_SKEW_MS, matchCreated } from '../../src/domain/referral/settleCreate.ts';
+import { CREATE_CLOCK_SKEW_MS, matchCreated, reachesBefore } from '../../src/domain/referral/settleCreate.ts';
 import {
   allowedSubstatuses,
   REFERRAL_STATUSES,
@@ -215,11 +215,30 @@ describe("planMicrosoftHalf: Microsoft's half of a co-sell referral", () => {
     ['a private deal', { consent: { consentToShareReferralWithMicrosoftSellers: false } }, /private deal/],
     ["Microsoft's half itself", { target: [{ type: 'businessProfileLocation', id: 'msft' }] }, /already/],
     ['no details', { details: null }, /no details/],
+    [
+      'an Independent referral (only a Shared one is co-sold, §3.3)',
+      { type: 'Independent' },
+      /Only a Shared/,
+    ],
+    ['a referral of no type', { type: null }, /Only a Shared/],
   ])('refuses %s', (_name, change, message) => {
     expect(planMicrosoftHalf({ ...partner, ...change })).toEqual({
       kind: 'refused',
       message: expect.stringMatching(message),
     });
+  });
+
+  test('refuses an engagement that already has its Microsoft half; any casing of the type is Shared', () => {
+    const half: JsonObject = {
+      id: 'r-2',
+      eTag: '"2"',
+      target: [{ type: 'BUSINESSPROFILELOCATION', id: 'msft' }],
+    };
+    expect(planMicrosoftHalf(partner, [partner, half])).toEqual({
+      kind: 'refused',
+      message: expect.stringMatching(/already has its Microsoft half \(referral r-2\)/),
+    });
+    expect(planMicrosoftHalf({ ...partner, type: 'shared' }, [partner]).kind).toBe('create');
   });
 });
 
@@ -267,6 +286,13 @@ describe('matchCreated: which of the newest referrals a lost POST made', () => {
     expect(matchCreated(sent, [early], { since })).toEqual({ kind: 'none' });
     const withinSkew = asCreated({ createdDateTime: new Date(since - CREATE_CLOCK_SKEW_MS).toISOString() });
     expect(matchCreated(sent, [withinSkew], { since }).kind).toBe('one');
+  });
+
+  test('a page of the newest referrals reaching back before the window ends the look', () => {
+    const at = (ms: number) => ({ createdDateTime: new Date(ms).toISOString() });
+    expect(reachesBefore([at(since + 5), at(since - CREATE_CLOCK_SKEW_MS)], { since })).toBe(false);
+    expect(reachesBefore([at(since + 5), at(since - CREATE_CLOCK_SKEW_MS - 1)], { since })).toBe(true);
+    expect(reachesBefore([{ createdDateTime: null }], { since })).toBe(false);
   });
 
   test('two matches are inconclusive', () => {

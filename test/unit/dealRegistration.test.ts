@@ -176,3 +176,106 @@ describe('validating inputs before any call', () => {
     ).toEqual(['contract', 'solutionDetails.0.marketplaceTransactionDetails']);
   });
 });
+
+describe('our write, recognised in the values the Partner API gives back normalised (docs/partner-api.md §10)', () => {
+  const draft: DealRegistrationDraft = {
+    contract: {
+      value: 120000,
+      currency: 'EUR',
+      startDateTime: '2025-07-01T00:00:00.0000000Z',
+      endDateTime: '2026-06-30T12:30:00.5000000Z',
+      term: 'Finite',
+    },
+    solutionDetails: [{ id: 'SOL-1', value: 120000, currency: 'EUR', pricingModel: 'PayAsYouGo' }],
+  };
+  /** The registration as the service stores and answers it: fractions trimmed, casing and types changed. */
+  const normalised = {
+    id: 'reg-new',
+    type: 'azureipcosell',
+    status: 'reviewpending',
+    registrationDateTime: '2025-06-01T10:00:00.12Z',
+    contract: {
+      value: '120000',
+      currency: 'eur',
+      startDateTime: '2025-07-01T00:00:00Z',
+      endDateTime: '2026-06-30T12:30:00.5Z',
+      term: 'FINITE',
+    },
+    solutionDetails: [{ id: 'SOL-1', value: '120000.0', currency: 'eur', pricingModel: 'payasyougo' }],
+  };
+
+  test('create: a new registration id carrying our solution ids is ours, whatever the values look like', () => {
+    const plan = planCreateRegistration(referral([REGISTRATION]), draft, ETAG);
+    if (plan.kind !== 'write') throw new Error(plan.kind);
+    const after = { ...referral([REGISTRATION, normalised]), eTag: '"e2"' };
+    expect(plan.locate(after)).toBe(normalised);
+    expect(plan.judge(after)).toBe('applied');
+    // Another new registration, of other solutions, is not ours; nor is one without an id.
+    const other = { ...normalised, id: 'reg-other', solutionDetails: [{ id: 'SOL-9' }] };
+    const { id: _id, ...withoutId } = normalised;
+    expect(plan.judge({ ...referral([REGISTRATION, other, withoutId]), eTag: '"e2"' })).toBe(
+      'changedByOthers',
+    );
+  });
+
+  test('change: our values at our paths, as instants, without case, as numbers', () => {
+    const current = referral([
+      {
+        id: 'reg-1',
+        contract: { value: 1, endDateTime: '2026-01-01T00:00:00.0000000Z', term: 'Perpetual' },
+        solutionDetails: [{ id: 'S', pricingModel: 'Other', marketplaceTransactionDetails: {} }],
+      },
+    ]);
+    const plan = planChangeRegistration(
+      current,
+      'reg-1',
+      {
+        contract: { value: 2.5, endDateTime: '2026-06-30T00:00:00.0000000Z', term: 'Finite' },
+        solutionDetails: [
+          {
+            id: 'S',
+            pricingModel: 'PayAsYouGo',
+            marketplaceTransactionDetails: { marketplaceTransactionDateTime: '2025-01-02T03:04:05.6000000Z' },
+          },
+        ],
+      },
+      ETAG,
+    );
+    if (plan.kind !== 'write') throw new Error(plan.kind);
+    const landed = {
+      ...referral([
+        {
+          id: 'reg-1',
+          contract: { value: '2.50', endDateTime: '2026-06-30T00:00:00Z', term: 'finite' },
+          solutionDetails: [
+            {
+              id: 'S',
+              pricingModel: 'PAYASYOUGO',
+              marketplaceTransactionDetails: { marketplaceTransactionDateTime: '2025-01-02T03:04:05.6Z' },
+            },
+          ],
+        },
+      ]),
+      eTag: '"e2"',
+    };
+    expect(plan.judge(landed)).toBe('applied');
+    // A different instant is someone else's value.
+    const moved = JSON.parse(JSON.stringify(landed));
+    moved.registrations[0].contract.endDateTime = '2026-06-30T00:00:00.0000001Z';
+    expect(plan.judge(moved)).toBe('changedByOthers');
+  });
+
+  test('change: a value equal but for its normalised spelling is no difference, and sends nothing', () => {
+    const current = referral([
+      { id: 'reg-1', contract: { value: '50000', startDateTime: '2025-07-01T00:00:00Z', term: 'finite' } },
+    ]);
+    expect(
+      planChangeRegistration(
+        current,
+        'reg-1',
+        { contract: { value: 50000, startDateTime: '2025-07-01T00:00:00.0000000Z', term: 'Finite' } },
+        ETAG,
+      ),
+    ).toEqual({ kind: 'unchanged' });
+  });
+});

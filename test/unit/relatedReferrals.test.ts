@@ -4,6 +4,7 @@ import {
   engagementKey,
   MAX_RELATED_PAGES,
   readEngagementReferrals,
+  relatedTo,
 } from '../../src/services/relatedReferrals.ts';
 import type { CallContext, UpstreamClient } from '../../src/upstream/httpClient.ts';
 import { createReferralsApi, type ReferralPage, type ReferralsApi } from '../../src/upstream/referralsApi.ts';
@@ -159,6 +160,8 @@ describe('reading an engagement’s referrals', () => {
     });
     const read = await readEngagementReferrals(api, { engagementId: E1, link: LINK }, call);
     expect(read.items.map((r) => r.id)).toEqual(['same', 'partial', 'upper']);
+    // A referral's related ones: the engagement's, itself left out.
+    expect(relatedTo(read, { id: 'same' }).map((r) => r.id)).toEqual(['partial', 'upper']);
   });
 });
 

@@ -1,6 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { DEFAULT_RETRY_POLICY as P, RetryBudget, retryDelayMs } from '../../src/upstream/retryPolicy.ts';
+import {
+  mayHaveApplied,
+  DEFAULT_RETRY_POLICY as P,
+  provablyNotSent,
+  RetryBudget,
+  retryDelayMs,
+} from '../../src/upstream/retryPolicy.ts';
+import { UPSTREAM_ERROR_CODES, UpstreamError } from '../../src/upstream/upstreamErrors.ts';
 
 const half = () => 0.5;
 
@@ -78,5 +85,23 @@ describe('RetryBudget', () => {
     expect(granted).toBe(30); // 20% of 100, plus 1/s over 10 s
     now = 10_001;
     expect(budget.tryRetry()).toBe(true); // the window moved on
+  });
+});
+
+describe('may a failed write have landed? (one answer for every write)', () => {
+  test('only after a timeout, a 5xx or dropped connection, or an unreadable answer', () => {
+    const maybe = UPSTREAM_ERROR_CODES.filter((code) => mayHaveApplied(new UpstreamError(code, 'x')));
+    expect(maybe).toEqual(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_BAD_RESPONSE']);
+  });
+
+  test('never when the request provably never left: its connection was not made', () => {
+    for (const transportCode of P.notSentTransportCodes) {
+      const error = new UpstreamError('UPSTREAM_UNAVAILABLE', 'x', { transportCode });
+      expect(provablyNotSent(error)).toBe(true);
+      expect(mayHaveApplied(error)).toBe(false);
+    }
+    const reset = new UpstreamError('UPSTREAM_UNAVAILABLE', 'x', { transportCode: 'ECONNRESET' });
+    expect(provablyNotSent(reset)).toBe(false);
+    expect(mayHaveApplied(reset)).toBe(true);
   });
 });

@@ -16,12 +16,14 @@
  *
  * Pure: no I/O, no GraphQL; values are the wire's PascalCase strings.
  */
+import { isPartnerId, PARTNER_ID_RULE } from '../ids.ts';
 import { isJsonObject } from '../json.ts';
 import type { ConsentChanges, CustomerProfileChanges, DetailsChanges, ReferralChanges } from './changes.ts';
 import { checkInputLimits } from './inputLimits.ts';
 import type { JsonObject, JsonValue } from './merge.ts';
 import { checkTransition, TRANSITION_TABLE } from './transitions.ts';
 import { type FieldError, validateChanges } from './validation.ts';
+import { sameCaseless } from './wireValues.ts';
 
 /**
  * What a caller sends to create a referral: every field an update may change (changes.ts), the
@@ -69,9 +71,6 @@ const CREATE_FIELD_ORDER = [
 /** The substatus a status gets when a create names none (gateway's choice, see the header). */
 const DEFAULT_SUBSTATUS: Readonly<Record<string, string>> = { New: 'Pending', Active: 'Accepted' };
 
-/** Engagement ids are GUIDs in every example (§5.1); this is the set referral ids use. */
-const ENGAGEMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
-
 export function planCreate(input: ReferralCreation): CreatePlan {
   const oversized = checkInputLimits(input);
   if (oversized.length > 0) return { kind: 'invalid', fieldErrors: oversized };
@@ -99,11 +98,11 @@ function requiredErrors(input: ReferralCreation): FieldError[] {
 }
 
 function engagementIdErrors(engagementId: string | null | undefined): FieldError[] {
-  if (engagementId === undefined || engagementId === null || ENGAGEMENT_ID.test(engagementId)) return [];
+  if (engagementId === undefined || engagementId === null || isPartnerId(engagementId)) return [];
   return [
     {
       path: ['engagementId'],
-      message: 'must be an engagement id: letters, digits, `-`, `_`, `.` or `~`, at most 128 characters',
+      message: `must be an engagement id: ${PARTNER_ID_RULE}`,
       code: 'INVALID',
     },
   ];
@@ -198,6 +197,9 @@ function withoutNulls(value: unknown): JsonValue | undefined {
 /** The target of Microsoft's half of a co-sell referral (documented, §3.3). */
 export const MICROSOFT_TARGET = Object.freeze({ type: 'BusinessProfileLocation', id: 'msft' });
 
+/** The referral type the documented co-sell flow shares with Microsoft (§3.3). */
+const SHARED_TYPE = 'Shared';
+
 /** What Microsoft's half copies from the partner's referral, as they are (§3.3). */
 const COPIED_TO_MICROSOFT = ['type', 'customerProfile', 'consent', 'details'] as const;
 
@@ -206,35 +208,56 @@ export type MicrosoftHalfPlan =
   | { readonly kind: 'create'; readonly body: JsonObject };
 
 /**
- * Microsoft's half of the co-sell flow, from the partner's referral as read: the same engagement,
- * `type`, `customerProfile`, `consent` and `details`, the target `BusinessProfileLocation` `msft`
- * and the initial pair `New`/`Pending`. Refused for a referral with no engagement, one that is
- * already Microsoft's half, and a private deal (`consentToShareReferralWithMicrosoftSellers:
- * false`, documented as what makes a deal private, §3.3).
+ * Why the partner's referral, as read, cannot be shared with Microsoft, or `undefined`: it has no
+ * engagement; it is not `Shared` (the documented co-sell flow shares a `Shared` referral, §3.3);
+ * it is itself Microsoft's half; it is a private deal (`consentToShareReferralWithMicrosoftSellers:
+ * false`, documented as what makes a deal private, §3.3); or it lacks a field the half copies.
+ * Decided on the referral alone, before its engagement is listed.
  */
-export function planMicrosoftHalf(partner: Readonly<JsonObject>): MicrosoftHalfPlan {
+export function shareRefusal(partner: Readonly<JsonObject>): string | undefined {
   const engagementId = partner.engagementId;
   if (typeof engagementId !== 'string' || engagementId === '') {
-    return { kind: 'refused', message: 'The referral has no engagementId to share with Microsoft.' };
+    return 'The referral has no engagementId to share with Microsoft.';
   }
   if (targetsMicrosoft(partner.target)) {
-    return { kind: 'refused', message: "The referral is already Microsoft's half of its engagement." };
+    return "The referral is already Microsoft's half of its engagement.";
+  }
+  if (!sameCaseless(partner.type, SHARED_TYPE)) {
+    return `Only a Shared referral is co-sold with Microsoft; this one is ${typeof partner.type === 'string' ? partner.type : 'of no type'}.`;
   }
   const consent = partner.consent;
   if (isJsonObject(consent) && consent.consentToShareReferralWithMicrosoftSellers === false) {
-    return {
-      kind: 'refused',
-      message:
-        'The referral is a private deal (consentToShareReferralWithMicrosoftSellers is false); change its consent before sharing it with Microsoft.',
-    };
+    return 'The referral is a private deal (consentToShareReferralWithMicrosoftSellers is false); change its consent before sharing it with Microsoft.';
   }
   const missing = COPIED_TO_MICROSOFT.filter(
     (field) => partner[field] === undefined || partner[field] === null,
   );
-  if (missing.length > 0) {
-    return { kind: 'refused', message: `The referral has no ${missing.join(', ')} to share with Microsoft.` };
+  if (missing.length > 0) return `The referral has no ${missing.join(', ')} to share with Microsoft.`;
+  return undefined;
+}
+
+/**
+ * Microsoft's half of the co-sell flow, from the partner's referral as read and its engagement's
+ * referrals as listed: the same engagement, `type`, `customerProfile`, `consent` and `details`,
+ * the target `BusinessProfileLocation` `msft` and the initial pair `New`/`Pending`. Refused for
+ * the reasons of `shareRefusal`, and when a referral of the engagement already targets Microsoft
+ * (the engagement has its Microsoft half: a second would be a duplicate co-sell referral).
+ * `engagement` is `undefined` when the caller only wants the body (to look for a half it sent).
+ */
+export function planMicrosoftHalf(
+  partner: Readonly<JsonObject>,
+  engagement?: readonly Readonly<JsonObject>[],
+): MicrosoftHalfPlan {
+  const refusal = shareRefusal(partner);
+  if (refusal !== undefined) return { kind: 'refused', message: refusal };
+  const existing = engagement?.find((referral) => targetsMicrosoft(referral.target));
+  if (existing !== undefined) {
+    return {
+      kind: 'refused',
+      message: `The engagement already has its Microsoft half (referral ${String(existing.id)}).`,
+    };
   }
-  const body: JsonObject = { engagementId, status: 'New', substatus: 'Pending' };
+  const body: JsonObject = { engagementId: partner.engagementId, status: 'New', substatus: 'Pending' };
   for (const field of COPIED_TO_MICROSOFT) body[field] = structuredClone(partner[field]);
   body.target = [{ ...MICROSOFT_TARGET }];
   return { kind: 'create', body };
@@ -247,8 +270,7 @@ export function targetsMicrosoft(target: unknown): boolean {
       (item) =>
         isJsonObject(item) &&
         item.id === MICROSOFT_TARGET.id &&
-        typeof item.type === 'string' &&
-        item.type.toLowerCase() === MICROSOFT_TARGET.type.toLowerCase(),
+        sameCaseless(item.type, MICROSOFT_TARGET.type),
     )
   );
 }

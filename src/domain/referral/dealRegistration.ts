@@ -15,15 +15,20 @@
  *
  * So a change only ever touches those leaves: one whose parent object is missing cannot be made
  * with them and is refused, not sent under another path. Inputs are in wire form (enum values are
- * the Partner API's PascalCase strings). Pure: no I/O, no GraphQL; inputs never mutated.
+ * the Partner API's PascalCase strings). The service gives values back normalised (§10: trimmed
+ * date-time fractions, other enum casings, decimals as strings), so "is this our value?" compares
+ * by the leaf's kind (wireValues.ts), never with `===`. Pure: no I/O, no GraphQL; inputs never
+ * mutated.
  */
-import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
 import { isJsonObject } from '../json.ts';
+import { jsonPointer, valueAtPointer } from '../jsonPointer.ts';
 import { checkInputLimits } from './inputLimits.ts';
 import { type JsonObject, RESPONSE_ONLY_FIELDS } from './merge.ts';
 import type { JsonPatchOperation } from './patchPlan.ts';
 import type { Reconciliation } from './reconcile.ts';
-import { type FieldError, isIsoCurrency, isUtcDateTime } from './validation.ts';
+import { type FieldError, FORMAT_RULES, fieldErrorsOf } from './validation.ts';
+import { instantKey, sameWireValue, type WireValueKind } from './wireValues.ts';
 
 type Text = string | null;
 type Flag = boolean | null;
@@ -84,6 +89,26 @@ const SOLUTION_FIELDS = [
 ] as const;
 const MARKETPLACE_FIELDS = ['isMarketplaceTransacted', 'marketplaceTransactionDateTime'] as const;
 
+/** How each documented leaf comes back from the service (§10), by its name. */
+const LEAF_KINDS: Readonly<Record<string, WireValueKind>> = {
+  value: 'amount',
+  currency: 'caseless',
+  term: 'caseless',
+  primaryDeploymentOn: 'caseless',
+  pricingModel: 'caseless',
+  startDateTime: 'instant',
+  endDateTime: 'instant',
+  signDateTime: 'instant',
+  marketplaceTransactionDateTime: 'instant',
+  isDeployedOnAzure: 'exact',
+  isMarketplaceTransacted: 'exact',
+};
+
+/** Whether the leaf `field` holds `ours` in `theirs`, allowing for the service's normalising. */
+function sameLeaf(field: string, ours: unknown, theirs: unknown): boolean {
+  return sameWireValue(LEAF_KINDS[field] ?? 'exact', ours, theirs);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Input rules, checked before any call.
 
@@ -91,30 +116,25 @@ function problem(path: readonly string[], code: FieldError['code'], message: str
   return { path: [...path], code, message };
 }
 
-function checkAmount(value: unknown, path: string[], out: FieldError[]): void {
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    out.push(problem(path, 'INVALID_AMOUNT', 'must be a finite number, zero or more'));
-  }
-}
+// The update's own format rules and messages (validation.ts), on the registration's fields.
+const { amount, currency, dateTime, requiredText } = FORMAT_RULES;
+const contractFormats = z.object({
+  value: amount,
+  currency,
+  startDateTime: dateTime,
+  endDateTime: dateTime,
+  signDateTime: dateTime,
+});
+const solutionFormats = z.object({
+  id: requiredText,
+  value: amount,
+  currency,
+  marketplaceTransactionDetails: z.object({ marketplaceTransactionDateTime: dateTime }).nullish(),
+});
 
-function checkCurrency(value: unknown, path: string[], out: FieldError[]): void {
-  if (typeof value === 'string' && !isIsoCurrency(value)) {
-    out.push(problem(path, 'INVALID_CURRENCY', 'must be an ISO 4217 currency code such as USD'));
-  }
-}
-
-function checkDateTime(value: unknown, path: string[], out: FieldError[]): void {
-  if (typeof value === 'string' && !isUtcDateTime(value)) {
-    out.push(
-      problem(path, 'INVALID_DATE_TIME', 'must be a UTC date-time such as 2025-06-30T00:00:00.0000000Z'),
-    );
-  }
-}
-
-/** ISO 8601 UTC strings of one shape compare as instants once their fractions are aligned. */
+/** A UTC date-time as an instant (ms; finer fractions do not matter for a period). */
 function instant(value: unknown): number | null {
-  return typeof value === 'string' && isUtcDateTime(value) ? Date.parse(value) : null;
+  return typeof value === 'string' && instantKey(value) !== undefined ? Date.parse(value) : null;
 }
 
 function checkPeriod(start: unknown, end: unknown, path: string[], out: FieldError[]): void {
@@ -125,12 +145,12 @@ function checkPeriod(start: unknown, end: unknown, path: string[], out: FieldErr
   }
 }
 
+function prefixed(prefix: readonly string[], errors: readonly FieldError[]): FieldError[] {
+  return errors.map((error) => ({ ...error, path: [...prefix, ...error.path] }));
+}
+
 function checkContract(contract: RegistrationContractDraft, out: FieldError[]): void {
-  checkAmount(contract.value, ['contract', 'value'], out);
-  checkCurrency(contract.currency, ['contract', 'currency'], out);
-  for (const field of ['startDateTime', 'endDateTime', 'signDateTime'] as const) {
-    checkDateTime(contract[field], ['contract', field], out);
-  }
+  out.push(...prefixed(['contract'], fieldErrorsOf(contractFormats, contract)));
   checkPeriod(contract.startDateTime, contract.endDateTime, ['contract', 'endDateTime'], out);
 }
 
@@ -138,16 +158,11 @@ function checkSolutions(solutions: readonly RegistrationSolutionDraft[], out: Fi
   const seen = new Set<string>();
   solutions.forEach((solution, index) => {
     const at = ['solutionDetails', String(index)];
-    if (solution.id.trim() === '') out.push(problem([...at, 'id'], 'REQUIRED', 'must not be empty'));
-    else if (seen.has(solution.id)) out.push(problem([...at, 'id'], 'INVALID', 'is given twice'));
+    out.push(...prefixed(at, fieldErrorsOf(solutionFormats, solution)));
+    if (solution.id.trim() !== '' && seen.has(solution.id)) {
+      out.push(problem([...at, 'id'], 'INVALID', 'is given twice'));
+    }
     seen.add(solution.id);
-    checkAmount(solution.value, [...at, 'value'], out);
-    checkCurrency(solution.currency, [...at, 'currency'], out);
-    checkDateTime(
-      solution.marketplaceTransactionDetails?.marketplaceTransactionDateTime,
-      [...at, 'marketplaceTransactionDetails', 'marketplaceTransactionDateTime'],
-      out,
-    );
   });
 }
 
@@ -241,28 +256,16 @@ function idOf(item: unknown): unknown {
   return isJsonObject(item) ? item.id : undefined;
 }
 
-/** Whether `actual` carries every value of `expected` (the service may add members of its own). */
-function carries(actual: unknown, expected: unknown): boolean {
-  if (Array.isArray(expected)) {
-    return (
-      Array.isArray(actual) &&
-      actual.length === expected.length &&
-      expected.every((item, index) => carries(actual[index], item))
-    );
-  }
-  if (isJsonObject(expected)) {
-    return (
-      isJsonObject(actual) && Object.entries(expected).every(([key, item]) => carries(actual[key], item))
-    );
-  }
-  return isDeepStrictEqual(actual, expected);
+function solutionIds(registration: unknown): ReadonlySet<unknown> {
+  const solutions = isJsonObject(registration) ? registration.solutionDetails : undefined;
+  return new Set(Array.isArray(solutions) ? solutions.map(idOf) : []);
 }
 
 /**
- * Create: append the registration. The service completes it (id, registration time, status), so
- * after an ambiguous write ours is a registration that was not there before and carries every
- * value we sent; finding one means it landed, whatever else changed meanwhile, because sending it
- * again would register the deal twice.
+ * Create: append the registration. The service completes it (id, registration time, status) and
+ * may give our values back normalised (§10), so after an ambiguous write ours is a registration
+ * whose id was not there before and that carries every solution id we sent; finding one means it
+ * landed, whatever else changed meanwhile, because sending it again would register the deal twice.
  */
 export function planCreateRegistration(
   current: Readonly<JsonObject>,
@@ -277,10 +280,16 @@ export function planCreateRegistration(
   });
   const before = registrationsOf(current);
   const beforeIds = new Set<unknown>(before.map(idOf).filter((id) => id !== undefined && id !== null));
+  const ours = draft.solutionDetails.map((solution) => solution.id);
   const body = withoutResponseFields(current);
   body.registrations = [...before, value];
   const created = (after: Readonly<JsonObject>): unknown =>
-    registrationsOf(after).findLast((item) => !beforeIds.has(idOf(item)) && carries(item, value));
+    registrationsOf(after).findLast((item) => {
+      const id = idOf(item);
+      if (typeof id !== 'string' || id === '' || beforeIds.has(id)) return false;
+      const carried = solutionIds(item);
+      return ours.every((solutionId) => carried.has(solutionId));
+    });
   return {
     kind: 'write',
     patch: [{ op: 'add', path: '/registrations/-', value }],
@@ -291,21 +300,9 @@ export function planCreateRegistration(
   };
 }
 
-/** RFC 6901: `~` and `/` inside a token are escaped. */
-function pointer(tokens: readonly (string | number)[]): string {
-  return tokens.map((token) => `/${String(token).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
-
-/** The value at a JSON Pointer of `pointer()`'s making, or `undefined` where there is none. */
-function valueAt(document: unknown, path: string): unknown {
-  let at: unknown = document;
-  for (const raw of path.slice(1).split('/')) {
-    const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    if (Array.isArray(at) && /^\d+$/.test(token)) at = at[Number(token)];
-    else if (isJsonObject(at) && Object.hasOwn(at, token)) at = at[token];
-    else return undefined;
-  }
-  return at;
+/** The registration of `referral` with this `id`, if it has one. */
+export function findRegistration(referral: Readonly<JsonObject>, registrationId: string): unknown {
+  return registrationsOf(referral).find((item) => idOf(item) === registrationId);
 }
 
 /**
@@ -347,10 +344,10 @@ export function planChangeRegistration(
     }
     for (const field of given) {
       const value = changed[field];
-      if (Object.hasOwn(parent, field) && isDeepStrictEqual(parent[field], value)) continue;
+      if (Object.hasOwn(parent, field) && sameLeaf(field, value, parent[field])) continue;
       patch.push({
         op: Object.hasOwn(parent, field) ? 'replace' : 'add',
-        path: pointer([...at, field]),
+        path: jsonPointer([...at, field]),
         value,
       });
       parent[field] = value;
@@ -396,20 +393,23 @@ export function planChangeRegistration(
   if (fieldErrors.length > 0) return { kind: 'invalid', fieldErrors };
   if (patch.length === 0) return { kind: 'unchanged' };
 
-  const locate = (after: Readonly<JsonObject>): unknown =>
-    registrationsOf(after).find((item) => idOf(item) === registrationId);
   return {
     kind: 'write',
     patch,
     body,
-    // Our values at our paths mean our write landed; writing them again would change nothing,
-    // so a concurrent change elsewhere does not matter.
+    // Our values at our paths (as the service normalises them) mean our write landed; writing
+    // them again would change nothing, so a concurrent change elsewhere does not matter.
     judge: (now) => {
       if (now.eTag === etag) return 'notApplied';
-      return patch.every((op) => isDeepStrictEqual(valueAt(now, op.path), op.value))
+      return patch.every((op) => sameLeaf(leafOf(op.path), op.value, valueAtPointer(now, op.path)))
         ? 'applied'
         : 'changedByOthers';
     },
-    locate,
+    locate: (after) => findRegistration(after, registrationId),
   };
+}
+
+/** The field a documented leaf path ends in (`…/contract/value` → `value`). */
+function leafOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
 }

@@ -30,6 +30,17 @@ type Changes = Readonly<Record<string, unknown>>;
 /** Read-only metadata the PUT body must not carry. */
 export const RESPONSE_ONLY_FIELDS = ['links', '@odata.context'] as const;
 
+/**
+ * Set by the service on every write (`eTag`, `updatedDateTime`, §7) or response-only: never part
+ * of a client's change, so never compared when planning a patch (patchPlan.ts) or judging whether
+ * a write landed (reconcile.ts).
+ */
+export const SERVICE_SET_FIELDS: ReadonlySet<string> = new Set([
+  'eTag',
+  'updatedDateTime',
+  ...RESPONSE_ONLY_FIELDS,
+]);
+
 function toJson(value: unknown): JsonValue {
   if (Array.isArray(value)) return value.map(toJson);
   if (isJsonObject(value)) {

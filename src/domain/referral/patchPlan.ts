@@ -9,13 +9,16 @@
  * carries that whole path's new value (`/team` is replaced whole, as lists are on a PUT, §0.11).
  * When any difference lies elsewhere, the answer is `put` with the offending paths, and the caller
  * sends the full replacement instead. Service-set and response-only fields (`eTag`,
- * `updatedDateTime`, `links`, `@odata.context`) are never compared: they are not the caller's.
+ * `updatedDateTime`, `links`, `@odata.context`; merge.ts `SERVICE_SET_FIELDS`) are never
+ * compared: they are not the caller's. No difference at all is `unchanged`: an empty patch
+ * (`PATCH []`) is undocumented, so the caller sends the PUT instead.
  *
  * Pure: no I/O; inputs never mutated.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { isJsonObject } from '../json.ts';
-import type { JsonObject } from './merge.ts';
+import { jsonPointer } from '../jsonPointer.ts';
+import { type JsonObject, SERVICE_SET_FIELDS } from './merge.ts';
 
 export interface JsonPatchOperation {
   readonly op: 'add' | 'replace';
@@ -49,19 +52,16 @@ export const PATCHABLE_PATHS: readonly string[] = [
 
 const PATCHABLE: ReadonlySet<string> = new Set(PATCHABLE_PATHS);
 
-/** Set by the service on every write, or response metadata: never part of a client's change. */
-const NOT_COMPARED: ReadonlySet<string> = new Set(['eTag', 'updatedDateTime', 'links', '@odata.context']);
-
 export type PatchPlan =
-  /** Send these operations (possibly none: the change is already there). */
+  /** Send these operations (at least one). */
   | { readonly kind: 'patch'; readonly ops: readonly JsonPatchOperation[] }
+  /**
+   * Nothing differs (the change is already there). An empty JSON Patch is undocumented, so the
+   * caller sends the PUT instead: the write the caller asked for, with a new etag, as in `put` mode.
+   */
+  | { readonly kind: 'unchanged' }
   /** A difference lies outside the documented paths: send a full PUT. */
   | { readonly kind: 'put'; readonly unpatchablePaths: readonly string[] };
-
-/** RFC 6901 §3: `~` and `/` inside a key are escaped. */
-function token(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
-}
 
 export function planPatch(current: Readonly<JsonObject>, next: Readonly<JsonObject>): PatchPlan {
   const ops: JsonPatchOperation[] = [];
@@ -70,11 +70,11 @@ export function planPatch(current: Readonly<JsonObject>, next: Readonly<JsonObje
   function walk(before: Readonly<JsonObject>, after: Readonly<JsonObject>, prefix: string, top: boolean) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
     for (const key of keys) {
-      if (top && NOT_COMPARED.has(key)) continue;
+      if (top && SERVICE_SET_FIELDS.has(key)) continue;
       const was = before[key];
       const now = after[key];
       if (isDeepStrictEqual(was, now)) continue;
-      const path = `${prefix}/${token(key)}`;
+      const path = `${prefix}${jsonPointer([key])}`;
       if (PATCHABLE.has(path) && now !== undefined) {
         // `replace` needs the target to exist (RFC 6902 §4.3); `add` creates an object member.
         ops.push({ op: Object.hasOwn(before, key) ? 'replace' : 'add', path, value: now });
@@ -88,5 +88,6 @@ export function planPatch(current: Readonly<JsonObject>, next: Readonly<JsonObje
   }
 
   walk(current, next, '', true);
-  return unpatchable.length > 0 ? { kind: 'put', unpatchablePaths: unpatchable } : { kind: 'patch', ops };
+  if (unpatchable.length > 0) return { kind: 'put', unpatchablePaths: unpatchable };
+  return ops.length > 0 ? { kind: 'patch', ops } : { kind: 'unchanged' };
 }

@@ -7,16 +7,13 @@
  * Pure: no I/O.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { JsonObject } from './merge.ts';
+import { type JsonObject, SERVICE_SET_FIELDS } from './merge.ts';
 
 export type Reconciliation = 'applied' | 'notApplied' | 'changedByOthers';
 
-/** Set by the service on every write, or response-only: not part of what a client sends. */
-const SERVICE_FIELDS = new Set(['eTag', 'updatedDateTime', 'links', '@odata.context']);
-
 function content(referral: Readonly<JsonObject>): JsonObject {
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(referral)) if (!SERVICE_FIELDS.has(key)) out[key] = value;
+  for (const [key, value] of Object.entries(referral)) if (!SERVICE_SET_FIELDS.has(key)) out[key] = value;
   return out;
 }
 

@@ -10,13 +10,15 @@
  * docs/partner-api.md §3.1) and the Partner API does not set itself. Status and substatus are left
  * out (it sets them for outgoing referrals, §3.3); `engagementId` counts only when we sent one.
  * Enum-valued strings compare case-insensitively (§10: casing varies), amounts numerically (the
- * PATCH example sends a decimal as a string, §3.5). Pure: no I/O.
+ * PATCH example sends a decimal as a string, §3.5), with the comparators every "is this still
+ * ours?" shares (wireValues.ts). Pure: no I/O.
  */
 import { isJsonObject } from '../json.ts';
 import type { JsonObject } from './merge.ts';
+import { sameWireValue, type WireValueKind } from './wireValues.ts';
 
 /** How a value at an identifying path is compared. */
-type Compare = 'exact' | 'caseless' | 'amount' | 'targets';
+type Compare = Exclude<WireValueKind, 'instant'> | 'targets';
 
 const IDENTITY: readonly { readonly path: readonly string[]; readonly compare: Compare }[] = [
   { path: ['type'], compare: 'caseless' },
@@ -65,6 +67,19 @@ export function matchCreated<T extends Readonly<JsonObject>>(
   return matches.length === 0 ? { kind: 'none' } : { kind: 'several', count: matches.length };
 }
 
+/**
+ * Whether a page of the newest referrals (`createdDateTime` descending) already reaches back
+ * before the window: then no later page can hold the create, and the look stops.
+ */
+export function reachesBefore(page: readonly Readonly<JsonObject>[], window: CreateWindow): boolean {
+  const earliest = window.since - (window.skewMs ?? CREATE_CLOCK_SKEW_MS);
+  return page.some((candidate) => {
+    const created =
+      typeof candidate.createdDateTime === 'string' ? Date.parse(candidate.createdDateTime) : NaN;
+    return Number.isFinite(created) && created < earliest;
+  });
+}
+
 /** Every identifying value `sent` has is the candidate's too. */
 export function isSameCreate(sent: Readonly<JsonObject>, candidate: Readonly<JsonObject>): boolean {
   return IDENTITY.every(({ path, compare }) => {
@@ -92,23 +107,7 @@ function at(value: unknown, path: readonly string[]): unknown {
 }
 
 function same(ours: unknown, theirs: unknown, compare: Compare): boolean {
-  switch (compare) {
-    case 'exact':
-      return ours === theirs;
-    case 'caseless':
-      return (
-        typeof ours === 'string' && typeof theirs === 'string' && ours.toLowerCase() === theirs.toLowerCase()
-      );
-    case 'amount':
-      return amount(ours) !== undefined && amount(ours) === amount(theirs);
-    case 'targets':
-      return sameTargets(ours, theirs);
-  }
-}
-
-function amount(value: unknown): number | undefined {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+  return compare === 'targets' ? sameTargets(ours, theirs) : sameWireValue(compare, ours, theirs);
 }
 
 /** The same set of `{type, id}` targets, in any order. */

@@ -126,6 +126,12 @@ const requiredText = z.string().refine((value) => value.trim() !== '', {
   params: { code: 'REQUIRED' satisfies FieldErrorCode },
 });
 
+/**
+ * The format rules by value kind, for other inputs in wire form to reuse (deal registrations,
+ * dealRegistration.ts) so a rule and its message are written once. Each is optional and nullable.
+ */
+export const FORMAT_RULES = { email, currency, country, dateTime, locale, amount, requiredText } as const;
+
 const member = z.object({
   email,
   contactPreference: z.object({ locale }).nullish(),
@@ -164,13 +170,18 @@ function codeOf(issue: z.core.$ZodIssue): FieldErrorCode {
   return code ?? 'INVALID';
 }
 
-/** Every format problem of `changes` (wire form), or none. */
-export function validateChanges(changes: unknown): FieldError[] {
-  const result = changesSchema.safeParse(changes);
+/** Every problem `schema` (built from `FORMAT_RULES`) finds in `value`, paths relative to it. */
+export function fieldErrorsOf(schema: z.ZodType, value: unknown): FieldError[] {
+  const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({
     path: issue.path.map(String),
     message: issue.message,
     code: codeOf(issue),
   }));
+}
+
+/** Every format problem of `changes` (wire form), or none. */
+export function validateChanges(changes: unknown): FieldError[] {
+  return fieldErrorsOf(changesSchema, changes);
 }

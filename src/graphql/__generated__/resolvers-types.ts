@@ -191,7 +191,10 @@ export type DealRegistration = {
 
 /**
  * Changes to a deal registration: only the fields the Partner API documents as patchable. Absent
- * keeps the current value, `null` clears it. The contract's currency cannot be changed.
+ * keeps the current value; `null` clears a value (e.g. `contract.signDateTime: null`), but
+ * `contract`, `solutionDetails` and a solution's `marketplaceTransactionDetails` cannot be `null`
+ * (the documented paths cannot remove an object: `ReferralValidationFailed`). The contract's
+ * currency cannot be changed.
  */
 export type DealRegistrationChangesInput = {
   contract?: InputMaybe<DealRegistrationContractChangesInput>;
@@ -420,16 +423,21 @@ export type Mutation = {
    * as an update before any call; a bad input is `ReferralValidationFailed` and sends nothing.
    *
    * Send an `idempotencyKey` (e.g. a UUID made when the user opened the form, at most 128 of
-   * `A–Z a–z 0–9 . _ : -`) and repeat the mutation with it after any failure: the gateway makes at
-   * most one POST per key and caller, and a repeat answers the same referral. The same key with
-   * another input is refused (`IDEMPOTENCY_KEY_REUSED`). Keys are kept 24 hours.
+   * `A–Z a–z 0–9 . _ : -`) and repeat the mutation with it after any failure: a repeat answers the
+   * same referral and sends no second POST, as long as it reaches a gateway replica that holds the
+   * key's record (the same replica, or replicas sharing one store), within 24 hours of the key's
+   * first use, and before the record is evicted (at most `IDEMPOTENCY_MAX_RECORDS` finished ones are
+   * kept; the oldest go first). Past any of these the key is new and the referral is created again.
+   * The same key with another input is refused (`IDEMPOTENCY_KEY_REUSED`).
    */
   createReferral: CreateReferralResult;
   /**
    * Co-sell with Microsoft, step 2 (step 1 is a `createReferral` with `type: SHARED` and a
    * `SOLUTION_PROFILE` target): creates Microsoft's half of the referral's engagement, a referral
    * with the same `engagementId`, `type`, `customerProfile`, `consent` and `details` and the target
-   * `BUSINESS_PROFILE_LOCATION` `msft`. `idempotencyKey` works as for `createReferral`.
+   * `BUSINESS_PROFILE_LOCATION` `msft`. Refused (`ReferralValidationFailed`, nothing sent) for a
+   * referral that is not `SHARED`, a private deal, and an engagement that already has Microsoft's
+   * half. `idempotencyKey` works as for `createReferral`.
    */
   shareReferralWithMicrosoft: ShareReferralWithMicrosoftResult;
   /**
@@ -606,7 +614,9 @@ export type Referral = {
    * which may carry fewer fields than `referral(id:)` reads. The field is non-null by contract, so
    * when the list cannot be read (the Partner API fails, the request's call budget is spent) its
    * error nulls the enclosing referral, and in a `referrals` page the whole page: ask for it in its
-   * own operation when the rest must survive an outage.
+   * own operation when the rest must survive an outage. Never select it in a mutation's result
+   * (a failed list would null the answer of a write that succeeded): read related referrals in a
+   * follow-up query.
    */
   relatedReferrals: Array<Referral>;
   /**
