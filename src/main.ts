@@ -1,12 +1,14 @@
 /**
  * Process entry (`npm start`): load the configuration, start the embedded Partner API emulator
  * when no upstream is configured (development only), start the gateway, stop cleanly on
- * SIGTERM/SIGINT. No logic beyond wiring.
+ * SIGTERM/SIGINT (the sequence is server/shutdown.ts). No logic beyond wiring.
  */
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import type { Emulator } from './emulator/emulatorServer.ts';
 import { createLogger } from './log/logger.ts';
+import { createShutdown } from './server/shutdown.ts';
 import { startGateway } from './server/startGateway.ts';
+import { MetricsPortError } from './telemetry/metricsServer.ts';
 
 /** The token Sandbox is preset with when the embedded emulator (which accepts any bearer token) is the upstream. */
 const EMULATOR_DEMO_AUTHORIZATION = 'Bearer emulator-demo-token';
@@ -41,26 +43,39 @@ const gateway = await startGateway({
   partnerApiUrl,
   logger,
   ...(emulator ? { sandboxHeaders: { Authorization: EMULATOR_DEMO_AUTHORIZATION } } : {}),
+}).catch((error: unknown) => {
+  // A taken METRICS_PORT is a configuration problem: one line, like a bad variable.
+  if (error instanceof MetricsPortError) {
+    process.stderr.write(`referrals-gateway: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
 });
 logger.info(
-  { url: gateway.url, upstream: emulator ? 'embedded emulator' : 'PARTNER_API_URL' },
+  {
+    url: gateway.url,
+    metricsUrl: gateway.metricsUrl,
+    // Where spans go (origin and path only: a URL may carry credentials).
+    tracing: config.tracing === undefined ? 'off' : tracesEndpoint(config.tracing.url),
+    upstream: emulator ? 'embedded emulator' : 'PARTNER_API_URL',
+  },
   'gateway ready',
 );
 
-let shuttingDown = false;
-async function shutdown(signal: string): Promise<void> {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  try {
-    await gateway.stop();
-    await emulator?.close();
-    logger.info('stopped');
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, 'shutdown failed');
-    process.exit(1);
-  }
+if (emulator) {
+  const embedded = emulator;
+  gateway.onStop(() => embedded.close());
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+const shutdown = createShutdown({
+  gateway,
+  timings: config.shutdown,
+  logger,
+  exit: (code) => process.exit(code),
+});
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+function tracesEndpoint(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}

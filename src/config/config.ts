@@ -7,11 +7,53 @@ import { z } from 'zod';
 import { HOSTED_SANDBOX_ORIGIN } from '../server/cors.ts';
 import { DEFAULT_REQUEST_BUDGETS, type RequestBudgetPolicy } from '../server/requestBudgets.ts';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../server/securityRules.ts';
+import type { RedisSettings } from '../state/redisConnection.ts';
+import { SAMPLER_NAMES, type TracingConfig } from '../telemetry/tracingConfig.ts';
 import type { UpstreamPolicy } from '../upstream/httpClient.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1).max(600_000);
+const zeroOrMoreMs = z.coerce.number().int().min(0).max(600_000);
 const positiveInt = z.coerce.number().int().min(1);
+
+/**
+ * OpenTelemetry's variables as its SDK environment-variable spec defines them
+ * (opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables,
+ * .../protocol/exporter): booleans are `true`/`false` in any case; header and resource-attribute
+ * lists are `key=value` pairs separated by commas, values percent-encoded.
+ */
+const otelBoolean = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(z.enum(['true', 'false'], { error: 'must be `true` or `false`' }))
+  .transform((value) => value === 'true');
+const otlpEndpoint = z.url({
+  protocol: /^https?$/,
+  error: 'must be an http(s) URL such as http://otel-collector:4318',
+});
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], {
+  error: 'must be `http/protobuf` or `http/json` (no OTLP/gRPC exporter is shipped)',
+});
+const keyValueList = z.string().transform((list, ctx) => {
+  const pairs: Record<string, string> = {};
+  for (const item of list.split(',')) {
+    if (item.trim() === '') continue;
+    const at = item.indexOf('=');
+    const key = at > 0 ? item.slice(0, at).trim() : '';
+    let value: string | undefined;
+    try {
+      value = at > 0 ? decodeURIComponent(item.slice(at + 1).trim()) : undefined;
+    } catch {
+      value = undefined;
+    }
+    if (key === '' || value === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a list of key=value pairs separated by commas' });
+      return z.NEVER;
+    }
+    pairs[key] = value;
+  }
+  return pairs;
+});
 
 /**
  * A referral desk creates hundreds of referrals a day, not tens of thousands: 10,000 records
@@ -34,6 +76,9 @@ const envSchema = z.object({
   PARTNER_API_WRITE_MODE: z.enum(['put', 'patch'], { error: 'must be `put` or `patch`' }).default('put'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REQUEST_TIMEOUT_MS: positiveMs.default(15_000),
+  // Defaults depend on NODE_ENV and REQUEST_TIMEOUT_MS: see shutdownTimings() below.
+  SHUTDOWN_DELAY_MS: zeroOrMoreMs.optional(),
+  SHUTDOWN_DRAIN_TIMEOUT_MS: positiveMs.optional(),
   UPSTREAM_CONNECT_TIMEOUT_MS: positiveMs.default(2_000),
   UPSTREAM_HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
   UPSTREAM_BODY_TIMEOUT_MS: positiveMs.default(10_000),
@@ -61,6 +106,48 @@ const envSchema = z.object({
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
   IDEMPOTENCY_MAX_RECORDS: positiveInt.max(10_000_000).default(DEFAULT_IDEMPOTENCY_MAX_RECORDS),
   MAX_COMPILED_OPERATIONS: positiveInt.max(100_000).default(1000),
+  // Shared state (README "Shared state (Redis)"): unset, every store stays in this process.
+  REDIS_URL: z
+    .url({
+      protocol: /^rediss?$/,
+      error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
+    })
+    .refine((url) => /^rediss?:\/\/[^/?#]+(\/\d*)?$/.test(url), {
+      error: 'must be redis[s]://[user:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0',
+    })
+    .optional(),
+  // No glob characters, so `SCAN MATCH <prefix>*` finds exactly this gateway's keys.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:{}-]{1,128}$/, {
+      error: 'must be 1 to 128 letters, digits, `.`, `_`, `:`, `{`, `}` or `-` (e.g. `referrals-gateway:`)',
+    })
+    .default('referrals-gateway:'),
+  REDIS_COMMAND_TIMEOUT_MS: positiveMs.max(60_000).default(300),
+  REDIS_CONNECT_TIMEOUT_MS: positiveMs.max(60_000).default(2_000),
+  APQ_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(3600),
+  METRICS_PORT: port.default(9464),
+  METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).max(1000).default(50),
+  OTEL_SDK_DISABLED: otelBoolean.default(false),
+  OTEL_TRACES_EXPORTER: z
+    .enum(['otlp', 'none'], { error: 'must be `otlp` or `none` (the only trace exporter shipped is OTLP)' })
+    .default('otlp'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint.optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: keyValueList.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: keyValueList.optional(),
+  OTEL_EXPORTER_OTLP_TIMEOUT: positiveMs.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: positiveMs.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(256).optional(),
+  OTEL_RESOURCE_ATTRIBUTES: keyValueList.optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(SAMPLER_NAMES, { error: `must be one of ${SAMPLER_NAMES.join(', ')}` })
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  OTEL_BSP_SCHEDULE_DELAY: positiveMs.default(5_000),
+  TRACE_GRAPHQL_DOCUMENT: otelBoolean.default(false),
   CORS_ORIGINS: z
     .string()
     .default(HOSTED_SANDBOX_ORIGIN)
@@ -95,6 +182,12 @@ export interface Config {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Deadline of one GraphQL request, upstream calls included. */
   readonly requestTimeoutMs: number;
+  /**
+   * What SIGTERM does (src/server/shutdown.ts): `/ready` answers 503 at once and the server keeps
+   * serving for `delayMs`, so load balancers stop sending; then it stops accepting connections
+   * and waits up to `drainTimeoutMs` for the requests in flight.
+   */
+  readonly shutdown: { readonly delayMs: number; readonly drainTimeoutMs: number };
   /** Largest accepted GraphQL request body; larger ones get 413. */
   readonly maxRequestBytes: number;
   /** How long and how many clients may hold the HTTP server (slow clients are cut off). */
@@ -125,6 +218,64 @@ export interface Config {
    * hours; finished ones beyond this are dropped oldest first).
    */
   readonly idempotencyMaxRecords: number;
+  /**
+   * Where the cross-request stores live (the APQ cache, createReferral's idempotency records):
+   * `undefined` (no `REDIS_URL`) keeps them in this process; otherwise every replica shares them
+   * on Redis, APQ entries living `apqTtlSeconds`.
+   */
+  readonly sharedState: { readonly redis: RedisSettings; readonly apqTtlSeconds: number } | undefined;
+  /**
+   * Prometheus metrics on their own port (`GET /metrics`; `0` picks a free one). Operation names
+   * become a label only for the first `maxOperationNames` distinct names seen (the rest are
+   * `other`), so clients cannot grow the label set.
+   */
+  readonly metrics: { readonly port: number; readonly maxOperationNames: number };
+  /** OpenTelemetry tracing; `undefined` (no OTLP endpoint, or switched off): no spans at all. */
+  readonly tracing: TracingConfig | undefined;
+}
+
+/** Every environment variable the gateway reads (deploy manifests are checked against it). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
+
+/**
+ * Production waits 5 s before it stops accepting (long enough for Kubernetes' endpoint removal
+ * and a balancer's health checks to take the replica out); anywhere else `npm start` stops at
+ * once. The drain lasts at most the request deadline plus 1 s: a request accepted just before
+ * the listener closed is answered by its own deadline, and the second covers writing that answer.
+ */
+function shutdownTimings(
+  e: z.infer<typeof envSchema>,
+  production: boolean,
+): { readonly delayMs: number; readonly drainTimeoutMs: number } {
+  return Object.freeze({
+    delayMs: e.SHUTDOWN_DELAY_MS ?? (production ? 5_000 : 0),
+    drainTimeoutMs: e.SHUTDOWN_DRAIN_TIMEOUT_MS ?? e.REQUEST_TIMEOUT_MS + 1_000,
+  });
+}
+
+/** Tracing is on when an OTLP endpoint is set and neither the SDK nor the trace exporter is switched off. */
+function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig | undefined {
+  if (e.OTEL_SDK_DISABLED || e.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  let url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  // The spec: the signal-specific endpoint is used as it is; the general one gets `v1/traces`.
+  if (url === undefined && e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined) {
+    const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
+    url = `${base}${base.endsWith('/') ? '' : '/'}v1/traces`;
+  }
+  if (url === undefined) return undefined;
+  const resourceAttributes = e.OTEL_RESOURCE_ATTRIBUTES ?? {};
+  return Object.freeze({
+    url,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    headers: Object.freeze({ ...e.OTEL_EXPORTER_OTLP_HEADERS, ...e.OTEL_EXPORTER_OTLP_TRACES_HEADERS }),
+    exportTimeoutMs: e.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? e.OTEL_EXPORTER_OTLP_TIMEOUT ?? 10_000,
+    serviceName: e.OTEL_SERVICE_NAME ?? resourceAttributes['service.name'] ?? 'referrals-gateway',
+    resourceAttributes: Object.freeze({ ...resourceAttributes }),
+    sampler: e.OTEL_TRACES_SAMPLER,
+    samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    scheduleDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+    includeDocument: e.TRACE_GRAPHQL_DOCUMENT,
+  });
 }
 
 export class ConfigError extends Error {
@@ -159,6 +310,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     writeMode: e.PARTNER_API_WRITE_MODE,
     logLevel: e.LOG_LEVEL,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdown: shutdownTimings(e, production),
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     http: Object.freeze({
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
@@ -181,6 +333,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }),
     executor: Object.freeze({ kind: e.GRAPHQL_EXECUTOR, maxCompiledOperations: e.MAX_COMPILED_OPERATIONS }),
     idempotencyMaxRecords: e.IDEMPOTENCY_MAX_RECORDS,
+    sharedState:
+      e.REDIS_URL === undefined
+        ? undefined
+        : Object.freeze({
+            redis: Object.freeze({
+              url: e.REDIS_URL,
+              keyPrefix: e.REDIS_KEY_PREFIX,
+              commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+              connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+            }),
+            apqTtlSeconds: e.APQ_TTL_SECONDS,
+          }),
+    metrics: Object.freeze({ port: e.METRICS_PORT, maxOperationNames: e.METRICS_MAX_OPERATION_NAMES }),
+    tracing: tracingConfig(e),
     upstream: Object.freeze({
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: e.UPSTREAM_HEADERS_TIMEOUT_MS,

@@ -61,6 +61,12 @@ export const GATEWAY_ERRORS = {
     httpStatus: 200,
     meaning: 'a response that is not JSON, has the wrong shape, or is too large',
   },
+  // Shared state (README "Shared state (Redis)").
+  SHARED_STATE_UNAVAILABLE: {
+    httpStatus: 200,
+    meaning:
+      'createReferral/shareReferralWithMicrosoft with an idempotencyKey while Redis (REDIS_URL) cannot be reached; nothing was sent',
+  },
   // Ours, masked: details are logged with the request id, never sent.
   INTERNAL_SERVER_ERROR: { httpStatus: 500, meaning: 'anything else' },
 } as const satisfies Readonly<Record<string, CodeInfo>>;

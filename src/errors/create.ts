@@ -82,3 +82,6 @@ export const IDEMPOTENCY_KEY_REUSED_MESSAGE =
 export function idempotencyKeyReused(): GraphQLError {
   return gatewayError('IDEMPOTENCY_KEY_REUSED', IDEMPOTENCY_KEY_REUSED_MESSAGE);
 }
+
+export const SHARED_STATE_UNAVAILABLE_MESSAGE =
+  'The idempotency records are unavailable right now, so this create was not sent. Send the same mutation with the same idempotencyKey again shortly.';

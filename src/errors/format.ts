@@ -3,7 +3,8 @@
  * alike (Apollo's `formatError`, and `httpErrorBody` for answers written before Apollo runs).
  * In this order:
  *
- * 1. fill a missing code: an upstream failure gets its public form (upstream.ts); an error Apollo
+ * 1. fill a missing code: an upstream failure gets its public form (upstream.ts), a failure of
+ *    the shared state (Redis) is SHARED_STATE_UNAVAILABLE; an error Apollo
  *    answers with a 4xx but no code (an unsupported persisted-query version…) is BAD_REQUEST,
  *    not the INTERNAL_SERVER_ERROR Apollo would stamp on it;
  * 2. strip "Did you mean …?" suggestions, in production: variable coercion errors name schema
@@ -16,8 +17,10 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isSharedStateUnavailable } from '../state/sharedStateError.ts';
 import { isUpstreamError } from '../upstream/upstreamErrors.ts';
 import { type GatewayErrorCode, INTERNAL_ERROR_MESSAGE, isGatewayErrorCode } from './codes.ts';
+import { SHARED_STATE_UNAVAILABLE_MESSAGE } from './create.ts';
 import { publicUpstreamError } from './upstream.ts';
 
 /** "Did you mean …?" anywhere in a message, e.g. `Did you mean the enum value "ACTIVE"?`. */
@@ -44,6 +47,13 @@ export function normalize(formatted: GraphQLFormattedError, error: unknown): Gra
   const original = unwrapResolverError(error);
   const where = { locations: formatted.locations, path: formatted.path };
   if (isUpstreamError(original)) return { ...publicUpstreamError(original), ...where };
+  if (isSharedStateUnavailable(original)) {
+    return {
+      message: SHARED_STATE_UNAVAILABLE_MESSAGE,
+      ...where,
+      extensions: { code: 'SHARED_STATE_UNAVAILABLE' },
+    };
+  }
   if (!(original instanceof GraphQLError)) return masked(where);
   const code = codeOf(formatted, original);
   // INTERNAL_SERVER_ERROR is also what Apollo stamps on any uncoded error: never pass its text.

@@ -11,6 +11,7 @@ import type { WriteMode } from '../services/writeReferral.ts';
 import { UpstreamCallBudget } from '../upstream/callBudget.ts';
 import type { CallContext } from '../upstream/httpClient.ts';
 import type { ReferralsApi } from '../upstream/referralsApi.ts';
+import type { TraceParent } from '../upstream/upstreamTelemetry.ts';
 import type { CursorCodec } from './connection.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import { ResponseBudget } from './responseBudget.ts';
@@ -28,7 +29,24 @@ export interface GatewayContext {
   readonly writeMode: WriteMode;
   /** createReferral's idempotency records: shared by every request (README "Creating referrals"). */
   readonly idempotency: IdempotencyStore;
+  /** What this request reports for metrics and traces (src/server/requestTelemetry.ts). */
+  readonly observer: RequestObserver;
 }
+
+/** What a request reports as it runs; also the parent of its upstream spans. */
+export interface RequestObserver extends TraceParent {
+  /** The request's trace id, when traced: every log line of the request carries it. */
+  readonly traceId: string | undefined;
+  /** A mutation's root field resolved to this member of its result union (mutationResults.ts). */
+  mutationResult(mutation: string, result: string): void;
+}
+
+/** Observes nothing: for contexts made outside the HTTP handler (tests, tools). */
+export const NO_OBSERVER: RequestObserver = Object.freeze({
+  traceContext: undefined,
+  traceId: undefined,
+  mutationResult() {},
+});
 
 /** What one request may spend (README "Operation limits"). */
 export interface RequestBudgets {
@@ -67,6 +85,7 @@ export function createContext(
   headers: HeaderLookup,
   lifetime: RequestLifetime,
   requestId: string = randomUUID(),
+  observer: RequestObserver = NO_OBSERVER,
 ): GatewayContext {
   const incoming = headers.get('ms-correlationid');
   const correlationId = incoming !== undefined && CORRELATION_ID.test(incoming) ? incoming : randomUUID();
@@ -76,16 +95,23 @@ export function createContext(
     signal: lifetime.signal,
     deadlineAt: lifetime.deadlineAt,
     budget: new UpstreamCallBudget(deps.budgets.maxUpstreamCalls),
+    trace: observer,
   };
   return {
     requestId,
     call,
     api: deps.api,
     loaders: createLoaders(deps.api, call),
-    logger: new RequestLogger(deps.logger, { requestId, correlationId }),
+    logger: new RequestLogger(
+      deps.logger,
+      observer.traceId === undefined
+        ? { requestId, correlationId }
+        : { requestId, correlationId, traceId: observer.traceId },
+    ),
     response: new ResponseBudget(deps.budgets.maxResponseBytes),
     cursors: deps.cursors,
     writeMode: deps.writeMode,
     idempotency: deps.idempotency,
+    observer,
   };
 }

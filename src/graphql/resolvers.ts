@@ -4,15 +4,19 @@ import { createReferralResolvers } from './createReferralResult.ts';
 import { dealRegistrationResolvers } from './dealRegistrationResolvers.ts';
 import { ENUM_WIRE_VALUES } from './enumValues.ts';
 import { mergeResolvers } from './mergeResolvers.ts';
+import { observeMutationResults } from './mutationResults.ts';
 import { observedFieldResolvers } from './observedFieldResolvers.ts';
 import { referralResolvers } from './referralResolvers.ts';
 import { DateTime } from './scalars.ts';
 
-// Merged type by type: several maps resolve fields of one type (mergeResolvers.ts).
-export const resolvers: Resolvers = mergeResolvers(
-  { DateTime, ...ENUM_WIRE_VALUES },
-  referralResolvers,
-  observedFieldResolvers,
-  createReferralResolvers,
-  dealRegistrationResolvers,
+// Merged type by type: several maps resolve fields of one type (mergeResolvers.ts); every
+// mutation's result member is reported for metrics (mutationResults.ts).
+export const resolvers: Resolvers = observeMutationResults(
+  mergeResolvers(
+    { DateTime, ...ENUM_WIRE_VALUES },
+    referralResolvers,
+    observedFieldResolvers,
+    createReferralResolvers,
+    dealRegistrationResolvers,
+  ),
 );

@@ -1,10 +1,11 @@
 /**
  * A minimal node:http integration for Apollo Server 5 (which ships none besides its standalone
- * server): `/graphql` goes to Apollo, `/health` answers readiness, anything else is 404. It owns
- * the request body limit (413 before Apollo sees a byte too many), the request deadline (which
- * starts before the body is read, so a client trickling its body is cut off: 408), and cancels
- * upstream calls when the client goes away. Every answer carries `x-request-id`, and every 500
- * is logged under that id.
+ * server): `/graphql` goes to Apollo, `/health` is the liveness probe and `/ready` the
+ * readiness probe (200 while the replica takes traffic, 503 once shutdown has begun), anything
+ * else is 404. It owns the request body limit (413 before Apollo sees a byte too many), the
+ * request deadline (which starts before the body is read, so a client trickling its body is cut
+ * off: 408), and cancels upstream calls when the client goes away. Every answer carries
+ * `x-request-id`, and every 500 is logged under that id.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import type { GatewayContext, RequestLifetime } from '../graphql/context.ts';
 import { readBody } from '../http/readBody.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyCors, type CorsPolicy } from './cors.ts';
+import { RequestTelemetry, type ServerTelemetry } from './requestTelemetry.ts';
 
 export interface HttpHandlerOptions {
   readonly apollo: ApolloServer<GatewayContext>;
@@ -23,18 +25,27 @@ export interface HttpHandlerOptions {
     headers: HeaderMap,
     lifetime: RequestLifetime,
     requestId: string,
+    observer: RequestTelemetry | undefined,
   ) => Promise<GatewayContext>;
   readonly maxRequestBytes: number;
   /** Deadline of one GraphQL request, upstream calls included. */
   readonly requestTimeoutMs: number;
-  /** False while starting and once shutdown has begun: `/health` then answers 503. */
+  /**
+   * False once shutdown has begun (shutdown.ts): `/ready` then answers 503 and every answer
+   * carries `Connection: close`, so balancers and keep-alive clients move to another replica
+   * while this one still answers what reaches it. `/health` (liveness) stays 200: failing it
+   * during the shutdown delay would have Kubernetes kill the pod mid-drain.
+   */
   readonly isReady: () => boolean;
   readonly logger: Logger;
   readonly cors: CorsPolicy;
+  /** Metrics and traces of each `/graphql` request (requestTelemetry.ts); absent: none. */
+  readonly telemetry?: ServerTelemetry | undefined;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 export const HEALTH_PATH = '/health';
+export const READY_PATH = '/ready';
 
 export function createHttpHandler(options: HttpHandlerOptions) {
   const { apollo, logger } = options;
@@ -49,14 +60,19 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     // listening to it alive for the whole timeout (measured: ~0.8 KB per request held 15 s).
     const abort = new AbortController();
     let deadline: NodeJS.Timeout | undefined;
+    let observed: RequestTelemetry | undefined;
     try {
-      if (url.pathname === HEALTH_PATH) {
-        const ready = options.isReady();
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable' });
-      }
+      const ready = options.isReady();
+      if (!ready) res.setHeader('connection', 'close');
+      // Liveness: the process answers HTTP. It checks no dependency (the Partner API, Redis):
+      // their outage is no reason to restart, or to unlist, every replica at once.
+      if (url.pathname === HEALTH_PATH) return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === READY_PATH)
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'shutting down' });
       if (url.pathname !== GRAPHQL_PATH)
         return sendError(res, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.', 404);
       if (applyCors(options.cors, req, res)) return;
+      if (options.telemetry) observed = new RequestTelemetry(options.telemetry, req, GRAPHQL_PATH);
 
       res.on('close', () => {
         if (!res.writableFinished) abort.abort();
@@ -104,7 +120,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
 
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.createContext(headers, lifetime, requestId),
+        context: () => options.createContext(headers, lifetime, requestId, observed),
       });
       for (const [name, value] of response.headers) res.setHeader(name, value);
       res.statusCode = response.status ?? 200;
@@ -127,6 +143,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       else res.destroy();
     } finally {
       clearTimeout(deadline);
+      observed?.finish(res.statusCode, res.headersSent);
     }
   };
 }

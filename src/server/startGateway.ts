@@ -1,7 +1,9 @@
 /**
  * Assembles the gateway: upstream client, schema, Apollo Server and the HTTP server, then
  * listens. Takes its configuration as an argument (tests start as many as they like on port 0)
- * and hands back a `stop()` that drains in-flight requests before closing the upstream pool.
+ * and hands back a `stop()` that drains in-flight requests before closing the upstream pool and
+ * every other resource registered with `onStop()`. The SIGTERM sequence around it (readiness
+ * off, the delay) is in shutdown.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -19,7 +21,8 @@ import { createFormatError } from '../errors/format.ts';
 import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
 import type { Logger } from '../log/logger.ts';
-import { MemoryIdempotencyStore } from '../services/idempotency/memoryIdempotencyStore.ts';
+import { GatewayMetrics } from '../telemetry/metrics.ts';
+import { type MetricsServer, startMetricsServer } from '../telemetry/metricsServer.ts';
 import { createUpstreamClient } from '../upstream/httpClient.ts';
 import { createReferralsApi } from '../upstream/referralsApi.ts';
 import { buildSchema } from './buildSchema.ts';
@@ -30,6 +33,8 @@ import { loggingPlugin } from './loggingPlugin.ts';
 import { DEFAULT_REQUEST_BUDGETS } from './requestBudgets.ts';
 import { boundedStringify, responseLimitsPlugin } from './responseLimits.ts';
 import { securityRules } from './securityRules.ts';
+import { openSharedState } from './sharedState.ts';
+import { telemetryPlugin } from './telemetryPlugin.ts';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -45,14 +50,40 @@ export interface Gateway {
   readonly url: string;
   readonly port: number;
   readonly httpServer: Server;
-  /** Stops taking requests, lets in-flight ones finish, then closes upstream connections. */
+  /** `http://host:port/metrics`, on `METRICS_PORT` (not the GraphQL port). */
+  readonly metricsUrl: string;
+  readonly metricsPort: number;
+  /**
+   * Readiness off: `/ready` answers 503 and every answer carries `Connection: close`, while
+   * requests are still served (the first step of shutdown.ts).
+   */
+  stopTakingTraffic(): void;
+  /**
+   * Registers something `stop()` closes once the HTTP server has drained (a metrics server, a
+   * Redis client…). Closers run together, nothing uses them by then; one failing fails `stop()`
+   * only after the others have run.
+   */
+  onStop(closer: () => Promise<void> | void): void;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (at most
+   * `config.shutdown.drainTimeoutMs`, then the rest are cut), then runs the closers (the
+   * upstream pool's among them).
+   */
   stop(): Promise<void>;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
-  const upstream = createUpstreamClient(config.upstream);
+  const metrics = new GatewayMetrics({ maxOperationNames: config.metrics.maxOperationNames });
+  // Loaded only when an OTLP endpoint is configured: otherwise the SDK is never even imported.
+  const tracing =
+    config.tracing === undefined
+      ? undefined
+      : (await import('../telemetry/tracing.ts')).createTracing(config.tracing, logger);
+  const upstream = createUpstreamClient(config.upstream, undefined, { tracing, observer: metrics });
   const api = createReferralsApi({ baseUrl: options.partnerApiUrl, client: upstream });
+  // The APQ cache and the idempotency records: in memory, or on Redis with REDIS_URL (sharedState.ts).
+  const shared = await openSharedState(config, logger);
   const schema = buildSchema({
     onUnknownEnumValue: (enumName, value) =>
       logger.warn(
@@ -96,9 +127,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // own handlers would race it for the same stop().
     stopOnTerminationSignals: false,
     stringifyResult: boundedStringify(config.budgets.maxResponseBytes),
+    persistedQueries: shared.persistedQueries,
     logger,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Past the drain timeout the connections still open are cut (see shutdown.ts).
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: config.shutdown.drainTimeoutMs,
+      }),
       // Federated traces (ftv1) would send resolver timings and unmasked error text to any
       // caller that asks for them with a header.
       ApolloServerPluginInlineTraceDisabled(),
@@ -118,6 +154,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         maxResponseBytes: config.budgets.maxResponseBytes,
         maxErrors: DEFAULT_REQUEST_BUDGETS.maxErrors,
       }),
+      // After responseLimitsPlugin: it reads the answer as the client gets it.
+      telemetryPlugin(metrics),
     ],
   });
   await apollo.start();
@@ -127,8 +165,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     budgets: config.budgets,
     writeMode: config.writeMode,
-    // One per process: a repeated create must find its key whichever request asks.
-    idempotency: new MemoryIdempotencyStore({ maxRecords: config.idempotencyMaxRecords }),
+    // Shared by every request (and, on Redis, every replica): a repeated create must find its key.
+    idempotency: shared.idempotency,
     // Unset: a key of this process only (CURSOR_SECRET shares one between replicas).
     cursors: createCursorCodec(
       config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret),
@@ -136,17 +174,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const handle = createHttpHandler({
     apollo,
-    createContext: async (headers, lifetime, requestId) =>
-      createContext(contextDeps, headers, lifetime, requestId),
+    createContext: async (headers, lifetime, requestId, observer) =>
+      createContext(contextDeps, headers, lifetime, requestId, observer),
     maxRequestBytes: config.maxRequestBytes,
     requestTimeoutMs: config.requestTimeoutMs,
     isReady: () => ready,
     logger,
     cors: { allowedOrigins: new Set(config.corsOrigins), maxAgeSeconds: 600 },
+    telemetry: { metrics, tracing },
   });
   httpServer.on('request', (req, res) => void handle(req, res));
 
+  let metricsServer: MetricsServer | undefined;
   try {
+    // First: a taken METRICS_PORT fails the start before the gateway takes any request.
+    metricsServer = await startMetricsServer({
+      metrics,
+      port: config.metrics.port,
+      host: config.host,
+      logger,
+    });
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
@@ -158,22 +205,43 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // The port is taken (or not ours to use): leave nothing running behind the failure.
     await apollo.stop();
     await upstream.close();
+    await shared.close();
+    await metricsServer?.close();
+    await tracing?.shutdown();
     throw error;
   }
   ready = true;
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
+  const served = metricsServer;
+  // Spans of the drained requests are flushed; the metrics port stays up until then.
+  const closers: (() => Promise<void> | void)[] = [
+    () => upstream.close(),
+    () => shared.close(),
+    () => served.close(),
+    () => tracing?.shutdown(),
+  ];
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}${GRAPHQL_PATH}`,
     port,
     httpServer,
+    metricsUrl: served.url,
+    metricsPort: served.port,
+    stopTakingTraffic() {
+      ready = false;
+    },
+    onStop(closer) {
+      closers.push(closer);
+    },
     stop() {
       stopping ??= (async () => {
         ready = false;
         await apollo.stop();
-        await upstream.close();
+        const results = await Promise.allSettled(closers.map(async (close) => close()));
+        const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+        if (failures.length > 0) throw new AggregateError(failures, 'closing the gateway failed');
       })();
       return stopping;
     },

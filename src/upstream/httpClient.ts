@@ -11,6 +11,7 @@ import { isBearerAuthorization } from './bearer.ts';
 import type { UpstreamCallBudget } from './callBudget.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy, retryDelayMs } from './retryPolicy.ts';
 import { UpstreamError, type UpstreamErrorCode } from './upstreamErrors.ts';
+import { startAttempt, type TraceParent, type UpstreamTelemetry } from './upstreamTelemetry.ts';
 
 export interface UpstreamPolicy {
   /** TCP (and TLS) connect. */
@@ -50,6 +51,8 @@ export interface CallContext {
   readonly deadlineAt?: number | undefined;
   /** The GraphQL request's upstream calls: every attempt, retries included, spends one. */
   readonly budget?: UpstreamCallBudget | undefined;
+  /** Where this request's upstream spans go in its trace (absent or empty: not traced). */
+  readonly trace?: TraceParent | undefined;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
@@ -60,6 +63,11 @@ export interface UpstreamRequest {
   readonly call: CallContext;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The path after the base URL as a template (`/engagements/referrals/{id}`), for traces and
+   * metrics: never an id or a query.
+   */
+  readonly route?: string;
 }
 
 export interface UpstreamResponse {
@@ -82,6 +90,7 @@ export interface UpstreamClient {
 export function createUpstreamClient(
   policy: UpstreamPolicy,
   retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  telemetry: UpstreamTelemetry = {},
 ): UpstreamClient {
   const dispatcher = createUpstreamDispatcher(policy);
   const budget = new RetryBudget(retry.budget);
@@ -99,10 +108,17 @@ export function createUpstreamClient(
       }
       budget.recordRequest();
       for (let attempt = 0; ; attempt += 1) {
+        const observed = startAttempt(telemetry, req, attempt);
         try {
-          return await sendUpstream(dispatcher, req);
+          const res = await sendUpstream(dispatcher, observed.request, observed.answered);
+          observed.end();
+          return res;
         } catch (error) {
-          if (!(error instanceof UpstreamError)) throw error;
+          if (!(error instanceof UpstreamError)) {
+            observed.end({ code: 'INTERNAL' });
+            throw error;
+          }
+          observed.end(error);
           const remainingMs =
             req.call.deadlineAt === undefined ? Number.POSITIVE_INFINITY : req.call.deadlineAt - Date.now();
           const wait = retryDelayMs(
@@ -117,8 +133,13 @@ export function createUpstreamClient(
             remainingMs,
           );
           // A retry is one more call: without room in the request's budget the failure stands.
-          if (wait === undefined || req.call.signal?.aborted || !budget.tryRetry()) throw error;
+          if (wait === undefined || req.call.signal?.aborted) throw error;
+          if (!budget.tryRetry()) {
+            telemetry.observer?.retryBudgetRefused(req.method, observed.route);
+            throw error;
+          }
           if (req.call.budget !== undefined && !req.call.budget.tryTake()) throw error;
+          telemetry.observer?.retry(req.method, observed.route);
           try {
             await sleep(wait, undefined, { signal: req.call.signal });
           } catch {
@@ -131,8 +152,15 @@ export function createUpstreamClient(
   };
 }
 
-/** Sends one request, once; resolves with a 2xx JSON answer or rejects with an `UpstreamError`. */
-export async function sendUpstream(dispatcher: Dispatcher, req: UpstreamRequest): Promise<UpstreamResponse> {
+/**
+ * Sends one request, once; resolves with a 2xx JSON answer or rejects with an `UpstreamError`.
+ * `answered` hears the status and headers as soon as they arrive, whatever follows.
+ */
+export async function sendUpstream(
+  dispatcher: Dispatcher,
+  req: UpstreamRequest,
+  answered?: (status: number, headers: Readonly<Record<string, string | string[] | undefined>>) => void,
+): Promise<UpstreamResponse> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     // Partner API headers doc: a new GUID per call, "Required" (docs/partner-api.md §4).
@@ -159,6 +187,7 @@ export async function sendUpstream(dispatcher: Dispatcher, req: UpstreamRequest)
   } catch (error) {
     throw transportError(req, error);
   }
+  answered?.(res.statusCode, res.headers);
 
   try {
     if (res.statusCode < 200 || res.statusCode >= 300) {

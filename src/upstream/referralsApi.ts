@@ -10,6 +10,10 @@ import { UpstreamError } from './upstreamErrors.ts';
 import { type Check, compileCheck } from './wireCheck.ts';
 
 const isWireReferral = compileCheck(wireReferralSchema);
+
+/** Routes as traces and metrics name them (`url.template`): never an id or a query. */
+const COLLECTION_ROUTE = '/engagements/referrals';
+const REFERRAL_ROUTE = '/engagements/referrals/{id}';
 const isWireReferralPage = compileCheck(wireReferralPageSchema);
 
 /**
@@ -143,7 +147,12 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
 
   async function getReferralPage(pageRef: string, call: CallContext): Promise<ReferralPage> {
     if (!isPageRef(pageRef)) throw new TypeError('Not a referral page reference');
-    const res = await client.send({ method: 'GET', url: `${origin}${pageRef}`, call });
+    const res = await client.send({
+      method: 'GET',
+      url: `${origin}${pageRef}`,
+      call,
+      route: COLLECTION_ROUTE,
+    });
     const page = checked(wireReferralPageSchema, isWireReferralPage, res.json, 'list');
     const each = Math.ceil(res.length / Math.max(1, page.value.length));
     for (const item of page.value) wireLengths.set(item, each);
@@ -161,6 +170,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
           method: 'GET',
           url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
           call,
+          route: REFERRAL_ROUTE,
         });
         const referral = checked(wireReferralSchema, isWireReferral, res.json, 'get');
         wireLengths.set(referral, res.length);
@@ -176,6 +186,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
         method: 'PUT',
         url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
         call,
+        route: REFERRAL_ROUTE,
         body,
         headers: { 'if-match': etag },
       });
@@ -189,6 +200,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
         method: 'PATCH',
         url: `${origin}${collectionPath}/${encodeURIComponent(id)}`,
         call,
+        route: REFERRAL_ROUTE,
         body: operations,
         headers: { 'if-match': etag, prefer: 'return=representation' },
       });
@@ -205,7 +217,13 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
     },
 
     async createReferral(body, call) {
-      const res = await client.send({ method: 'POST', url: `${origin}${collectionPath}`, call, body });
+      const res = await client.send({
+        method: 'POST',
+        url: `${origin}${collectionPath}`,
+        call,
+        body,
+        route: COLLECTION_ROUTE,
+      });
       // Any other 2xx (202, 204…) is no created referral we can show: its fate is for the caller to settle.
       if (res.status !== 200 && res.status !== 201) {
         throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `post: answered ${res.status}`, {

@@ -3,7 +3,8 @@
  * one supergraph composed with @apollo/composition: @apollo/gateway (in Apollo Server) and Hive
  * Gateway's runtime (`createGatewayRuntime`, with its default request batching, which merges
  * parallel root fields for one subgraph into one document). Each forwards the client's
- * `authorization` header to the subgraphs, and sends none when the client sent none.
+ * `authorization` header and its W3C trace context (`traceparent`, `tracestate`) to the
+ * subgraphs, as a router with tracing propagates it, and sends none the client did not send.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,8 +56,22 @@ export interface RouterOptions {
   readonly referralsUrl?: string;
 }
 
+/** What both routers pass from the client to the subgraphs (README "Traces and metrics"). */
+export const FORWARDED_HEADERS = ['authorization', 'traceparent', 'tracestate'] as const;
+
+type ForwardedHeaders = Partial<Record<(typeof FORWARDED_HEADERS)[number], string>>;
+
+function forwarded(get: (name: string) => string | null | undefined): ForwardedHeaders {
+  const headers: ForwardedHeaders = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = get(name);
+    if (value) headers[name] = value;
+  }
+  return headers;
+}
+
 interface ApolloRouterContext {
-  authorization?: string;
+  forwarded: ForwardedHeaders;
 }
 
 export async function startRouters(
@@ -93,14 +108,22 @@ async function startApolloRouter(supergraphSdl: string): Promise<Router> {
       new RemoteGraphQLDataSource<ApolloRouterContext>({
         url,
         willSendRequest({ request, context }) {
-          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+          for (const name of FORWARDED_HEADERS) {
+            const value = context.forwarded?.[name];
+            if (value !== undefined) request.http?.headers.set(name, value);
+          }
         },
       }),
   });
   const server = new ApolloServer<ApolloRouterContext>({ gateway });
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },
-    context: async ({ req }) => ({ authorization: req.headers.authorization }),
+    context: async ({ req }) => ({
+      forwarded: forwarded((name) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value.join(',') : value;
+      }),
+    }),
   });
   return router('apollo', url, () => server.stop());
 }
@@ -116,8 +139,7 @@ async function startHiveRouter(supergraphSdl: string): Promise<Router> {
     graphiql: false,
     propagateHeaders: {
       fromClientToSubgraphs({ request }) {
-        const authorization = request.headers.get('authorization');
-        return authorization ? { authorization } : {};
+        return forwarded((name) => request.headers.get(name));
       },
     },
   });

@@ -60,6 +60,8 @@ export async function startStack(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     PARTNER_API_URL: emulator.url,
+    // Metrics on a free port (`stack.gateway.metricsUrl`): the default 9464 is one per machine.
+    METRICS_PORT: '0',
     ...env,
   });
   const logger = options.captureLogs ? createLogger('info', sink) : createLogger('silent');

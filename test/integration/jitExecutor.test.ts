@@ -23,6 +23,7 @@ async function gateway(executor: string): Promise<Gateway> {
     LOG_LEVEL: 'silent',
     PARTNER_API_URL: emulator.url,
     GRAPHQL_EXECUTOR: executor,
+    METRICS_PORT: '0',
     UPSTREAM_HEADERS_TIMEOUT_MS: '300',
     // Both sign cursors with one key, as replicas do, so their answers can be compared byte for byte.
     CURSOR_SECRET: 'the jit and graphql-js gateways share this key',

@@ -23,7 +23,12 @@ beforeAll(async () => {
       done();
     },
   });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', PARTNER_API_URL: emulator.url });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PARTNER_API_URL: emulator.url,
+    METRICS_PORT: '0',
+  });
   gateway = await startGateway({ config, partnerApiUrl: emulator.url, logger: createLogger('info', sink) });
 });
 afterAll(async () => {

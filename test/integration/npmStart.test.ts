@@ -59,7 +59,7 @@ function readmeExample(): string {
 
 describe('npm start', () => {
   test('starts the embedded emulator, answers the README example with its data, and exits 0 on SIGTERM', async () => {
-    const run = start({ PORT: '0', EMULATOR_PORT: '0', HOST: '127.0.0.1' });
+    const run = start({ PORT: '0', EMULATOR_PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1' });
     const emulatorLine = await waitFor(() => run.lines.find((l) => typeof l.emulatorUrl === 'string'));
     expect(String(emulatorLine.emulatorUrl)).toMatch(
       /^http:\/\/127\.0\.0\.1:\d+\/v1\.0\/engagements\/referrals$/,

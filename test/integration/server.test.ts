@@ -201,6 +201,7 @@ describe('starting on a port that is taken', () => {
         PORT: String(port),
         HOST: '127.0.0.1',
         PARTNER_API_URL: 'http://127.0.0.1:9/v1.0',
+        METRICS_PORT: '0',
       });
       await expect(
         startGateway({ config, partnerApiUrl: 'http://127.0.0.1:9/v1.0', logger: createLogger('silent') }),

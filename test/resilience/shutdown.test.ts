@@ -29,7 +29,13 @@ describe('graceful shutdown', () => {
   test('SIGTERM with 20 requests in flight: 20 of 20 complete, then the process exits 0', async () => {
     const proc = spawn(process.execPath, ['src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', PARTNER_API_URL: emulator.url },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PARTNER_API_URL: emulator.url,
+        METRICS_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));

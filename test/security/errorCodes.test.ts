@@ -4,12 +4,12 @@
  * leaks (no stack frame, file path, upstream host, upstream body or token). The recipes are a
  * `Record` over the codes, so a new code fails `tsc` until this test can produce it.
  */
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { describe, expect, test } from '@jest/globals';
 import { GATEWAY_ERROR_CODES, type GatewayErrorCode } from '../../src/errors/codes.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { startBrokenHandler } from '../helpers/brokenHandler.ts';
-import { type Stack, TEST_TOKEN, useStack } from '../helpers/stack.ts';
+import { type Stack, startStack, TEST_TOKEN, useStack } from '../helpers/stack.ts';
 
 const UPSTREAM_SECRET = 'upstream-secret-marker-7f3a';
 
@@ -56,23 +56,46 @@ function readWithFault(fault: Parameters<Stack['emulator']['injectFault']>[0]['f
 
 const upstreamBody = { error: { code: 'secretUpstreamCode', message: UPSTREAM_SECRET } };
 
+const CREATE =
+  'mutation ($input: CreateReferralInput!, $key: String) { createReferral(input: $input, idempotencyKey: $key) { __typename } }';
+
+const createInput = (name: string) => ({
+  name,
+  type: 'INDEPENDENT',
+  customerProfile: { name: 'Contoso' },
+  consent: { consentToContact: true },
+  details: { dealValue: 1000, currency: 'USD' },
+});
+
+/** A loopback port nothing listens on (taken from the kernel, then freed). */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 const RECIPES: Record<GatewayErrorCode, Recipe> = {
   UNAUTHENTICATED: (stack) => post(stack, JSON.stringify({ query: '{ referral(id: "x") { id } }' }), {}),
   FORBIDDEN: readWithFault({ kind: 'status', status: 403, body: upstreamBody }),
   BAD_USER_INPUT: (stack) => query(stack, '{ referrals(first: 500) { edges { cursor } } }'),
   IDEMPOTENCY_KEY_REUSED: async (stack) => {
-    const create =
-      'mutation ($input: CreateReferralInput!, $key: String) { createReferral(input: $input, idempotencyKey: $key) { __typename } }';
-    const input = (name: string) => ({
-      name,
-      type: 'INDEPENDENT',
-      customerProfile: { name: 'Contoso' },
-      consent: { consentToContact: true },
-      details: { dealValue: 1000, currency: 'USD' },
-    });
     const key = `reused-${Date.now()}`;
-    await query(stack, create, { input: input('First deal'), key });
-    return query(stack, create, { input: input('Another deal'), key });
+    await query(stack, CREATE, { input: createInput('First deal'), key });
+    return query(stack, CREATE, { input: createInput('Another deal'), key });
+  },
+  SHARED_STATE_UNAVAILABLE: async () => {
+    // A gateway of its own whose Redis is not there: nothing listens on REDIS_URL's port.
+    const own = await startStack({ REDIS_URL: `redis://127.0.0.1:${await unusedPort()}` });
+    try {
+      return await query(own, CREATE, { input: createInput('Deal'), key: `no-redis-${Date.now()}` });
+    } finally {
+      await own.close();
+    }
   },
   BAD_REQUEST: (stack) => post(stack, '{"query": '),
   REQUEST_TIMEOUT: (stack) =>

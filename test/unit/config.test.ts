@@ -46,6 +46,10 @@ describe('loadConfig', () => {
     ['MAX_UPSTREAM_CALLS', '0'],
     ['MAX_RESPONSE_BYTES', '100'],
     ['HTTP_MAX_CONNECTIONS', 'lots'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_URL', 'redis://127.0.0.1:6379/not-a-db'],
+    ['REDIS_KEY_PREFIX', 'glob*'],
+    ['REDIS_COMMAND_TIMEOUT_MS', '0'],
   ])('refuses %s=%s and names the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}:`));
   });
@@ -71,5 +75,41 @@ describe('loadConfig', () => {
       http: { headersTimeoutMs: 2_000, keepAliveTimeoutMs: 61_000, maxConnections: 10 },
       cursorSecret: secret,
     });
+  });
+
+  test('shared state: in memory without REDIS_URL; with it, Redis with a prefix and timeouts', () => {
+    expect(loadConfig({}).sharedState).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).sharedState).toEqual({
+      redis: {
+        url: 'redis://127.0.0.1:6379',
+        keyPrefix: 'referrals-gateway:',
+        commandTimeoutMs: 300,
+        connectTimeoutMs: 2_000,
+      },
+      apqTtlSeconds: 3600,
+    });
+    expect(
+      loadConfig({
+        REDIS_URL: 'rediss://user:secret@redis.example.com:6380/2',
+        REDIS_KEY_PREFIX: 'staging:gw:',
+        REDIS_COMMAND_TIMEOUT_MS: '500',
+        REDIS_CONNECT_TIMEOUT_MS: '1000',
+        APQ_TTL_SECONDS: '600',
+      }).sharedState,
+    ).toEqual({
+      redis: {
+        url: 'rediss://user:secret@redis.example.com:6380/2',
+        keyPrefix: 'staging:gw:',
+        commandTimeoutMs: 500,
+        connectTimeoutMs: 1_000,
+      },
+      apqTtlSeconds: 600,
+    });
+  });
+
+  test('a refused REDIS_URL is not echoed (it may carry a password)', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://:hunter2@host/x' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 });

@@ -1,16 +1,35 @@
 /**
- * The in-memory idempotency store: one owner per key, repeats replay, other inputs are refused,
- * waiting repeats wake when the owner finishes, abandoned claims never free a key to POST again,
- * and the store stays bounded (24 h TTL, at most `maxRecords` finished records).
+ * The idempotency stores, in memory and on Redis, pass one suite: one owner per key, repeats
+ * replay, other inputs are refused, waiting repeats wake when the owner finishes, abandoned claims
+ * never free a key to POST again, and records lapse 24 hours after the key's first use. Then what
+ * only one of them has: the memory store's record cap; on Redis, two replicas racing for one key,
+ * the key's expiry in Redis, and a Redis that cannot be reached.
+ *
+ * The Redis store runs against the machine's Redis on 127.0.0.1:6379 under a key prefix of this
+ * run only, deleted afterwards (SCAN + DEL of that prefix; never a flush).
  */
-import { describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import { createLogger } from '../../src/log/logger.ts';
 import { callerIdentity, idempotencyScope } from '../../src/services/idempotency/callerScope.ts';
 import { canonicalJson, fingerprint } from '../../src/services/idempotency/fingerprint.ts';
-import type { Claim } from '../../src/services/idempotency/idempotencyStore.ts';
+import type {
+  Claim,
+  ClaimOptions,
+  IdempotencyStore,
+  IdempotentOutcome,
+} from '../../src/services/idempotency/idempotencyStore.ts';
 import { MemoryIdempotencyStore } from '../../src/services/idempotency/memoryIdempotencyStore.ts';
+import { RedisIdempotencyStore } from '../../src/services/idempotency/redisIdempotencyStore.ts';
+import { RedisConnection } from '../../src/state/redisConnection.ts';
+import { isSharedStateUnavailable } from '../../src/state/sharedStateError.ts';
+import { deleteKeys, SHARED_REDIS_URL, unusedPort } from '../helpers/redis.ts';
 
 const HOUR = 60 * 60 * 1000;
+/** This run's keys on the shared Redis. */
+const PREFIX = `test:idempotency:${randomUUID()}:`;
 
 /** Claim options that do not wait. */
 const noWait = (now = Date.now()) => ({ leaseMs: 60_000, waitUntil: now });
@@ -20,9 +39,54 @@ function owner(claim: Claim): string {
   return claim.token;
 }
 
-describe('claiming a key', () => {
+interface StoreOptions {
+  /** The store's clock (epoch ms). */
+  readonly now?: () => number;
+}
+
+/** A store under test; each call gives one that shares no key with the others. */
+type MakeStore = (options?: StoreOptions) => IdempotencyStore;
+
+const connections: RedisConnection[] = [];
+
+function redisConnection(url = SHARED_REDIS_URL, commandTimeoutMs = 2_000): RedisConnection {
+  const connection = new RedisConnection(
+    { url, keyPrefix: PREFIX, commandTimeoutMs, connectTimeoutMs: 2_000 },
+    createLogger('silent'),
+  );
+  connections.push(connection);
+  return connection;
+}
+
+const shared = redisConnection();
+const connected = shared.connect();
+
+afterAll(async () => {
+  await deleteKeys(SHARED_REDIS_URL, PREFIX);
+  await Promise.all(connections.map((connection) => connection.close()));
+});
+
+/** The same store under another key namespace, so that each test (and property run) starts empty. */
+function namespaced(store: IdempotencyStore, namespace: string): IdempotencyStore {
+  const scoped = (key: string) => `${namespace}:${key}`;
+  return {
+    claim: (key: string, fp: string, options: ClaimOptions) => store.claim(scoped(key), fp, options),
+    complete: (key: string, token: string, outcome: IdempotentOutcome) =>
+      store.complete(scoped(key), token, outcome),
+    release: (key: string, token: string) => store.release(scoped(key), token),
+    resolve: (key: string, fp: string, referralId: string) => store.resolve(scoped(key), fp, referralId),
+  };
+}
+
+const STORES: readonly (readonly [string, MakeStore])[] = [
+  ['in memory', (options = {}) => new MemoryIdempotencyStore({ maxRecords: 1000, ...options })],
+  ['on Redis', (options = {}) => namespaced(new RedisIdempotencyStore(shared, options), randomUUID())],
+];
+
+describe.each(STORES)('the idempotency store %s', (_name, makeStore) => {
   test('the first claim owns the key; after it completes, a repeat replays the outcome', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 10 });
+    await connected;
+    const store = makeStore();
     const token = owner(await store.claim('k', 'f1', noWait()));
     await store.complete('k', token, { kind: 'created', referralId: 'r-1' });
     expect(await store.claim('k', 'f1', noWait())).toEqual({
@@ -32,7 +96,7 @@ describe('claiming a key', () => {
   });
 
   test('the same key with another fingerprint is a mismatch, in flight or done', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 10 });
+    const store = makeStore();
     const token = owner(await store.claim('k', 'f1', noWait()));
     expect(await store.claim('k', 'f2', noWait())).toEqual({ kind: 'mismatch' });
     await store.complete('k', token, { kind: 'created', referralId: 'r-1' });
@@ -40,7 +104,7 @@ describe('claiming a key', () => {
   });
 
   test('a repeat while the first is in flight waits for it, then replays its outcome', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 10 });
+    const store = makeStore();
     const token = owner(await store.claim('k', 'f', noWait()));
     const waiting = store.claim('k', 'f', { leaseMs: 60_000, waitUntil: Date.now() + 10_000 });
     await store.complete('k', token, { kind: 'created', referralId: 'r-1' });
@@ -48,7 +112,7 @@ describe('claiming a key', () => {
   });
 
   test('a repeat whose wait runs out while the first is still in flight is told so', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 10 });
+    const store = makeStore();
     owner(await store.claim('k', 'f', noWait()));
     expect(await store.claim('k', 'f', { leaseMs: 60_000, waitUntil: Date.now() + 20 })).toEqual({
       kind: 'inProgress',
@@ -56,7 +120,7 @@ describe('claiming a key', () => {
   });
 
   test('a repeat stops waiting when its request is aborted', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 10 });
+    const store = makeStore();
     owner(await store.claim('k', 'f', noWait()));
     const abort = new AbortController();
     const waiting = store.claim('k', 'f', {
@@ -69,7 +133,7 @@ describe('claiming a key', () => {
   });
 
   test('a released key is free again: a waiting repeat becomes its owner', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 10 });
+    const store = makeStore();
     const token = owner(await store.claim('k', 'f', noWait()));
     const waiting = store.claim('k', 'f', { leaseMs: 60_000, waitUntil: Date.now() + 10_000 });
     await store.release('k', token);
@@ -77,17 +141,15 @@ describe('claiming a key', () => {
   });
 
   test('only the owner can complete or release; a stranger token changes nothing', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 10 });
+    const store = makeStore();
     owner(await store.claim('k', 'f', noWait()));
     await store.complete('k', 'not-the-token', { kind: 'created', referralId: 'forged' });
     await store.release('k', 'not-the-token');
     expect(await store.claim('k', 'f', noWait())).toEqual({ kind: 'inProgress' });
   });
-});
 
-describe('a create whose fate is unknown', () => {
   test('an uncertain outcome replays as uncertain until a later look resolves it', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 10 });
+    const store = makeStore();
     const token = owner(await store.claim('k', 'f', noWait()));
     await store.complete('k', token, { kind: 'uncertain', since: 1234 });
     expect(await store.claim('k', 'f', noWait())).toEqual({
@@ -106,7 +168,7 @@ describe('a create whose fate is unknown', () => {
 
   test('an owner that never finishes loses the key to "uncertain", never to a new POST', async () => {
     let now = 1_000_000;
-    const store = new MemoryIdempotencyStore({ maxRecords: 10, now: () => now });
+    const store = makeStore({ now: () => now });
     const token = owner(await store.claim('k', 'f', { leaseMs: 5_000, waitUntil: now }));
     now += 5_000;
     expect(await store.claim('k', 'f', { leaseMs: 5_000, waitUntil: now })).toEqual({
@@ -119,12 +181,10 @@ describe('a create whose fate is unknown', () => {
       outcome: { kind: 'created', referralId: 'r-late' },
     });
   });
-});
 
-describe('bounded', () => {
   test('a record lives 24 hours from the first use of its key', async () => {
     let now = 0;
-    const store = new MemoryIdempotencyStore({ maxRecords: 10, now: () => now });
+    const store = makeStore({ now: () => now });
     const token = owner(await store.claim('k', 'f', noWait(now)));
     await store.complete('k', token, { kind: 'created', referralId: 'r-1' });
     now = 24 * HOUR - 1;
@@ -133,6 +193,49 @@ describe('bounded', () => {
     expect((await store.claim('k', 'f', noWait(now))).kind).toBe('owner');
   });
 
+  test('property: however claims, completions and releases interleave, a live key has at most one owner', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            op: fc.constantFrom('claim', 'complete', 'release'),
+            key: fc.constantFrom('a', 'b', 'c'),
+            fp: fc.constantFrom('f1', 'f2'),
+          }),
+          { maxLength: 60 },
+        ),
+        async (ops) => {
+          const store = makeStore();
+          const owners = new Map<string, string>();
+          const done = new Set<string>();
+          for (const { op, key, fp } of ops) {
+            if (op === 'claim') {
+              const claim = await store.claim(key, fp, noWait());
+              if (claim.kind === 'owner') {
+                // Owning a key someone holds or finished would allow a second POST.
+                expect(owners.has(key) || done.has(key)).toBe(false);
+                owners.set(key, claim.token);
+              }
+            } else {
+              const token = owners.get(key);
+              if (token === undefined) continue;
+              owners.delete(key);
+              if (op === 'complete') {
+                await store.complete(key, token, { kind: 'uncertain', since: 0 });
+                done.add(key);
+              } else {
+                await store.release(key, token);
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('only in memory: at most maxRecords finished records', () => {
   test('past maxRecords the oldest finished records go first; records in flight stay', async () => {
     const store = new MemoryIdempotencyStore({ maxRecords: 3 });
     const inFlight = owner(await store.claim('in-flight', 'f', noWait()));
@@ -158,45 +261,81 @@ describe('bounded', () => {
     owner(await store.claim('fresh', 'f', noWait(now)));
     expect(store.size).toBe(1);
   });
+});
 
-  test('property: however claims, completions and releases interleave, a live key has at most one owner', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(
-          fc.record({
-            op: fc.constantFrom('claim', 'complete', 'release'),
-            key: fc.constantFrom('a', 'b', 'c'),
-            fp: fc.constantFrom('f1', 'f2'),
-          }),
-          { maxLength: 60 },
-        ),
-        async (ops) => {
-          const store = new MemoryIdempotencyStore({ maxRecords: 100 });
-          const owners = new Map<string, string>();
-          const done = new Set<string>();
-          for (const { op, key, fp } of ops) {
-            if (op === 'claim') {
-              const claim = await store.claim(key, fp, noWait());
-              if (claim.kind === 'owner') {
-                // Owning a key someone holds or finished would allow a second POST.
-                expect(owners.has(key) || done.has(key)).toBe(false);
-                owners.set(key, claim.token);
-              }
-            } else {
-              const token = owners.get(key);
-              if (token === undefined) continue;
-              owners.delete(key);
-              if (op === 'complete') {
-                await store.complete(key, token, { kind: 'uncertain', since: 0 });
-                done.add(key);
-              } else {
-                await store.release(key, token);
-              }
-            }
-          }
-        },
+describe('only on Redis: replicas, expiry, outages', () => {
+  test('two replicas, 20 concurrent claims of one key: exactly one owner; the others wait and replay its outcome', async () => {
+    await connected;
+    const other = redisConnection();
+    await other.connect();
+    const replicas = [new RedisIdempotencyStore(shared), new RedisIdempotencyStore(other)];
+    const key = `race-${randomUUID()}`;
+    const waitUntil = Date.now() + 10_000;
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const store = replicas[i % 2] as RedisIdempotencyStore;
+        const claim = await store.claim(key, 'f', { leaseMs: 60_000, waitUntil });
+        if (claim.kind === 'owner') {
+          // The owner's create takes a moment; everyone else is waiting by then.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await store.complete(key, claim.token, { kind: 'created', referralId: 'r-race' });
+        }
+        return claim;
+      }),
+    );
+    expect(claims.filter((claim) => claim.kind === 'owner')).toHaveLength(1);
+    expect(claims.filter((claim) => claim.kind === 'replay')).toEqual(
+      Array.from({ length: 19 }, () => ({
+        kind: 'replay',
+        outcome: { kind: 'created', referralId: 'r-race' },
+      })),
+    );
+  });
+
+  test('concurrent repeats of an abandoned claim all become "uncertain"; none becomes an owner', async () => {
+    let now = 5_000_000;
+    const stores = [
+      new RedisIdempotencyStore(shared, { now: () => now }),
+      new RedisIdempotencyStore(shared, { now: () => now }),
+    ];
+    const key = `abandoned-${randomUUID()}`;
+    owner(await (stores[0] as RedisIdempotencyStore).claim(key, 'f', { leaseMs: 1_000, waitUntil: now }));
+    now += 1_000;
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (stores[i % 2] as RedisIdempotencyStore).claim(key, 'f', { leaseMs: 1_000, waitUntil: now }),
       ),
     );
+    expect(new Set(claims.map((claim) => JSON.stringify(claim)))).toEqual(
+      new Set([JSON.stringify({ kind: 'replay', outcome: { kind: 'uncertain', since: 5_000_000 } })]),
+    );
+  });
+
+  test('Redis itself bounds the store: a record expires 24 hours after its key was first used', async () => {
+    await connected;
+    const store = new RedisIdempotencyStore(shared);
+    const key = `ttl-${randomUUID()}`;
+    const token = owner(await store.claim(key, 'f', noWait()));
+    await store.complete(key, token, { kind: 'created', referralId: 'r-1' });
+    const raw = new Redis(SHARED_REDIS_URL);
+    try {
+      const ttl = await raw.pttl(`${PREFIX}idempotency:${key}`);
+      expect(ttl).toBeGreaterThan(23 * HOUR);
+      expect(ttl).toBeLessThanOrEqual(24 * HOUR);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  test('Redis unreachable: a claim fails with SharedStateUnavailableError; completing, releasing and resolving never throw', async () => {
+    const gone = redisConnection(`redis://127.0.0.1:${await unusedPort()}`, 300);
+    expect(await gone.connect()).toBe(false);
+    const store = new RedisIdempotencyStore(gone);
+    const failure = await store.claim('k', 'f', noWait()).catch((error: unknown) => error);
+    expect(isSharedStateUnavailable(failure)).toBe(true);
+    await expect(store.complete('k', 't', { kind: 'created', referralId: 'r-1' })).resolves.toBeUndefined();
+    await expect(store.release('k', 't')).resolves.toBeUndefined();
+    await expect(store.resolve('k', 'f', 'r-1')).resolves.toBeUndefined();
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * Where `createReferral` keeps what became of each idempotency key (README "Creating referrals"):
  * key → the fingerprint of the input it was first used with, and the outcome. In memory per
- * process today (memoryIdempotencyStore.ts); the interface is asynchronous and assumes no shared
- * memory, so a store on Redis can take its place and let replicas share the records.
+ * process (memoryIdempotencyStore.ts), or with `REDIS_URL` on Redis, shared by every replica
+ * (redisIdempotencyStore.ts): the interface is asynchronous and assumes no shared memory, and both
+ * pass one test suite (test/unit/idempotencyStore.test.ts).
  *
  * A record holds no customer data: only the fingerprint (a hash), the outcome's kind, the created
  * referral's id, and when an uncertain create was sent. A replay of a success reads the referral

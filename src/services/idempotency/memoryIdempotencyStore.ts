@@ -6,7 +6,8 @@
  * again); their number is bounded by the requests in flight, i.e. by the connections.
  *
  * A request waiting for another that holds the same key is woken when that one finishes (a
- * listener per key), or gives up at its own bound; a store shared by replicas would poll instead.
+ * listener per key), or gives up at its own bound; the store shared by replicas
+ * (redisIdempotencyStore.ts) polls instead.
  */
 import { randomUUID } from 'node:crypto';
 import {

@@ -1,0 +1,221 @@
+/**
+ * The gateway's Prometheus metrics (prom-client), one registry per gateway so that tests can run
+ * several in one process, plus one registry per process for what is process-wide (CPU, memory,
+ * event-loop delay, GC: prom-client's default metrics), scraped together.
+ *
+ * Names follow OpenTelemetry's HTTP metric conventions as Prometheus spells them
+ * (opentelemetry.io/docs/specs/semconv/http/http-metrics: `http.server.request.duration` in
+ * seconds → `http_server_request_duration_seconds`, with the advised buckets), and
+ * `referrals_gateway_*` for the gateway's own counters (prometheus.io/docs/practices/naming).
+ * Every label has a bounded set of values: codes, route templates, schema names, and operation
+ * names only through `OperationNames` (the first N distinct names, the rest `other`). Never an id.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { AttemptMeasurement, UpstreamObserver } from '../upstream/upstreamTelemetry.ts';
+
+/** OpenTelemetry's advised buckets for HTTP durations, in seconds. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+/** The label value of operation names past the allow-list, and of names that are not GraphQL names. */
+export const OTHER_OPERATION = 'other';
+/** The label value of an operation without a name (`{ referrals { … } }`). */
+export const ANONYMOUS_OPERATION = 'anonymous';
+/** The longest operation name kept as a label value (GraphQL names have no limit of their own). */
+const MAX_NAME_LENGTH = 64;
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/**
+ * Operation names as a label: the first `limit` distinct names seen keep their name, every later
+ * one is `other`. First come, not least recently used: a label value that changes meaning would
+ * make its series lie, and a client sending 1,000 made-up names then costs at most `limit`
+ * series, once.
+ */
+export class OperationNames {
+  readonly #limit: number;
+  readonly #kept = new Set<string>();
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  label(name: string | null | undefined): string {
+    if (name === null || name === undefined || name === '') return ANONYMOUS_OPERATION;
+    if (name.length > MAX_NAME_LENGTH || !GRAPHQL_NAME.test(name)) return OTHER_OPERATION;
+    if (this.#kept.has(name)) return name;
+    if (this.#kept.size >= this.#limit) return OTHER_OPERATION;
+    this.#kept.add(name);
+    return name;
+  }
+}
+
+/** Labels of one answered GraphQL HTTP request. */
+export interface ServerRequestLabels {
+  readonly method: string;
+  readonly status: number;
+  /** `query`, `mutation`, `subscription`, or `unknown` (not parsed, or no operation matched). */
+  readonly operationType: string;
+  /** From `OperationNames.label`. */
+  readonly operationName: string;
+  /** `success`, or the public `extensions.code` of the answer's first error (src/errors/codes.ts). */
+  readonly outcome: string;
+}
+
+/** What APQ did for a request that carried `extensions.persistedQuery`. */
+export type ApqResult = 'hit' | 'miss' | 'registered';
+
+export class GatewayMetrics implements UpstreamObserver {
+  readonly registry = new Registry();
+  readonly operationNames: OperationNames;
+  readonly #serverDuration: Histogram<string>;
+  readonly #activeRequests: Gauge<string>;
+  readonly #clientDuration: Histogram<string>;
+  readonly #retries: Counter<string>;
+  readonly #retryBudgetRefusals: Counter<string>;
+  readonly #mutationResults: Counter<string>;
+  readonly #conflicts: Counter<string>;
+  readonly #limitRefusals: Counter<string>;
+  readonly #apq: Counter<string>;
+
+  constructor(options: { readonly maxOperationNames: number }) {
+    const registers = [this.registry];
+    this.operationNames = new OperationNames(options.maxOperationNames);
+    this.#serverDuration = new Histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Duration of GraphQL HTTP requests (/graphql), from the first byte to the answer.',
+      labelNames: [
+        'http_request_method',
+        'http_response_status_code',
+        'graphql_operation_type',
+        'graphql_operation_name',
+        'outcome',
+      ],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.#activeRequests = new Gauge({
+      name: 'http_server_active_requests',
+      help: 'GraphQL HTTP requests in flight.',
+      registers,
+    });
+    this.#clientDuration = new Histogram({
+      name: 'http_client_request_duration_seconds',
+      help: 'Duration of each Partner API attempt (a retry is another attempt), until its body was read.',
+      labelNames: ['http_request_method', 'url_template', 'http_response_status_code', 'error_type'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.#retries = new Counter({
+      name: 'referrals_gateway_upstream_retries_total',
+      help: 'Partner API attempts repeated after a retryable failure.',
+      labelNames: ['http_request_method', 'url_template'],
+      registers,
+    });
+    this.#retryBudgetRefusals = new Counter({
+      name: 'referrals_gateway_upstream_retry_budget_refusals_total',
+      help: 'Retryable Partner API failures not retried because the retry budget was spent.',
+      labelNames: ['http_request_method', 'url_template'],
+      registers,
+    });
+    this.#mutationResults = new Counter({
+      name: 'referrals_gateway_mutation_results_total',
+      help: 'Mutation answers by mutation and result union member (a top-level error is not counted here).',
+      labelNames: ['mutation', 'result'],
+      registers,
+    });
+    this.#conflicts = new Counter({
+      name: 'referrals_gateway_write_conflicts_total',
+      help: 'Writes refused as stale (ReferralPreconditionFailed): an old etag, or a 412/409 from the Partner API.',
+      labelNames: ['mutation'],
+      registers,
+    });
+    this.#limitRefusals = new Counter({
+      name: 'referrals_gateway_limit_refusals_total',
+      help: 'Requests refused or cut by a limit (README "Operation limits"), once per request and limit.',
+      labelNames: ['limit'],
+      registers,
+    });
+    this.#apq = new Counter({
+      name: 'referrals_gateway_apq_requests_total',
+      help: 'Automatic persisted query lookups: hit, miss (PERSISTED_QUERY_NOT_FOUND), registered (hash and query sent).',
+      labelNames: ['result'],
+      registers,
+    });
+  }
+
+  requestStarted(): void {
+    this.#activeRequests.inc();
+  }
+
+  requestFinished(labels: ServerRequestLabels, seconds: number): void {
+    this.#activeRequests.dec();
+    this.#serverDuration.observe(
+      {
+        http_request_method: labels.method,
+        http_response_status_code: labels.status,
+        graphql_operation_type: labels.operationType,
+        graphql_operation_name: labels.operationName,
+        outcome: labels.outcome,
+      },
+      seconds,
+    );
+  }
+
+  attempt(measurement: AttemptMeasurement): void {
+    this.#clientDuration.observe(
+      {
+        http_request_method: measurement.method,
+        url_template: measurement.route,
+        http_response_status_code: measurement.status ?? '',
+        error_type: measurement.errorType ?? '',
+      },
+      measurement.seconds,
+    );
+  }
+
+  retry(method: string, route: string): void {
+    this.#retries.inc({ http_request_method: method, url_template: route });
+  }
+
+  retryBudgetRefused(method: string, route: string): void {
+    this.#retryBudgetRefusals.inc({ http_request_method: method, url_template: route });
+  }
+
+  mutationResult(mutation: string, result: string): void {
+    this.#mutationResults.inc({ mutation, result });
+    if (result === 'ReferralPreconditionFailed') this.#conflicts.inc({ mutation });
+  }
+
+  limitRefused(limit: string): void {
+    this.#limitRefusals.inc({ limit });
+  }
+
+  apq(result: ApqResult): void {
+    this.#apq.inc({ result });
+  }
+
+  /** The text a scrape gets: this gateway's metrics, then the process's. */
+  async scrape(): Promise<string> {
+    const [own, process] = await Promise.all([this.registry.metrics(), processRegistry().metrics()]);
+    return `${own}${process}`;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+let processMetrics: Registry | undefined;
+
+/**
+ * prom-client's default metrics (`process_*`, `nodejs_*`, among them `nodejs_eventloop_lag_*`
+ * from `monitorEventLoopDelay`) describe the process, so they are collected once per process,
+ * whatever the number of gateways in it: each collection adds a GC observer and an event-loop
+ * monitor that live as long as the process.
+ */
+function processRegistry(): Registry {
+  if (processMetrics === undefined) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
+}
