@@ -4,7 +4,7 @@
  * with health checks on `/ready`, and HAProxy's own stats to know which replica it sends traffic
  * to. Nothing here knows GraphQL; the test drives it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,6 +81,36 @@ export async function startReplica(
   return replica;
 }
 
+/**
+ * HAProxy comes from Debian's packages (.ci/run installs it). So that `npm test` also works on a
+ * fresh machine of this kind, where the session runs as root with apt, a missing HAProxy is
+ * installed here the same way; elsewhere the error says what to install.
+ */
+export function ensureHaproxy(): void {
+  const has = () => {
+    try {
+      execFileSync('haproxy', ['-v'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (has()) return;
+  if (process.getuid?.() === 0) {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const install = () =>
+      execFileSync('apt-get', ['install', '-y', '-q', 'haproxy'], { stdio: 'ignore', env });
+    try {
+      install();
+    } catch {
+      execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore', env });
+      install();
+    }
+    if (has()) return;
+  }
+  throw new Error('The scale test needs HAProxy on the PATH: `apt-get install haproxy` (Debian/Ubuntu).');
+}
+
 export interface Balancer {
   /** `http://127.0.0.1:port` of the frontend. */
   readonly origin: string;
@@ -98,6 +128,7 @@ export interface Balancer {
  * mutation is safe to resend); nothing else is ever retried.
  */
 export async function startBalancer(replicas: readonly Pick<Replica, 'name' | 'port'>[]): Promise<Balancer> {
+  ensureHaproxy();
   const port = await freePort();
   const statsPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'haproxy-'));

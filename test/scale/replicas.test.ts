@@ -15,7 +15,15 @@ import { type OtlpReceiver, startOtlpReceiver } from '../helpers/otlpReceiver.ts
 import { report } from '../helpers/report.ts';
 import { type Routers, startRouters } from '../helpers/routers.ts';
 import type { Stack } from '../helpers/stack.ts';
-import { type Balancer, freePort, type Replica, startBalancer, startReplica, waitUntil } from './cluster.ts';
+import {
+  type Balancer,
+  ensureHaproxy,
+  freePort,
+  type Replica,
+  startBalancer,
+  startReplica,
+  waitUntil,
+} from './cluster.ts';
 
 const TOKEN = 'Bearer scale-test';
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -49,6 +57,8 @@ function replicaEnv(): Record<string, string> {
 }
 
 beforeAll(async () => {
+  // First, before anything listens: on a fresh machine this may install HAProxy (cluster.ts).
+  ensureHaproxy();
   emulator = await startEmulator();
   collector = await startOtlpReceiver();
   for (const name of ['g1', 'g2', 'g3'])
@@ -60,7 +70,7 @@ beforeAll(async () => {
   accounts = await startAccountsSubgraph({ accounts: [], sellerOf: () => null });
   const throughBalancer = { gateway: { url: `${balancer.origin}/graphql` } } as Pick<Stack, 'gateway'>;
   routers = await startRouters(throughBalancer, accounts);
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await routers?.stop();
