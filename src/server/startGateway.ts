@@ -21,6 +21,7 @@ import { createFormatError } from '../errors/format.ts';
 import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
 import type { Logger } from '../log/logger.ts';
+import { throttledWarn } from '../log/throttledWarn.ts';
 import { GatewayMetrics } from '../telemetry/metrics.ts';
 import { type MetricsServer, startMetricsServer } from '../telemetry/metricsServer.ts';
 import { createUpstreamClient } from '../upstream/httpClient.ts';
@@ -72,6 +73,9 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
+/** How often an unknown enum value of one enum is logged (with the count of repeats in between). */
+const UNKNOWN_ENUM_WARN_INTERVAL_MS = 60_000;
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
   const metrics = new GatewayMetrics({ maxOperationNames: config.metrics.maxOperationNames });
@@ -84,12 +88,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const api = createReferralsApi({ baseUrl: options.partnerApiUrl, client: upstream });
   // The APQ cache and the idempotency records: in memory, or on Redis with REDIS_URL (sharedState.ts).
   const shared = await openSharedState(config, logger);
+  // Live data carries such values on every read (salesStage "100", docs/partner-api.md §5.3): one
+  // line per enum a minute, not one per field served. Enum names are the schema's: a bounded set.
+  const unknownEnumWarn = throttledWarn(logger, UNKNOWN_ENUM_WARN_INTERVAL_MS);
   const schema = buildSchema({
     onUnknownEnumValue: (enumName, value) =>
-      logger.warn(
-        { enumName, value },
-        'Partner API sent an enum value the schema does not know; answering null',
-      ),
+      unknownEnumWarn(`Partner API sent a ${enumName} value the schema does not know; answering null`, {
+        enumName,
+        value,
+      }),
   });
 
   let ready = false;

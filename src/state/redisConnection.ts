@@ -21,8 +21,8 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
+import { type ThrottledWarn, throttledWarn } from '../log/throttledWarn.ts';
 import { SharedStateUnavailableError } from './sharedStateError.ts';
-import { type ThrottledWarn, throttledWarn } from './throttledWarn.ts';
 
 export interface RedisSettings {
   /** `redis://[user:password@]host[:port][/db]`, `rediss://` for TLS. */

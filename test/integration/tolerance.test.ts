@@ -241,3 +241,21 @@ describe('a §5.3 field of an unexpected type answers null; the rest of the refe
     expect(page.body.data?.referrals.edges.map((edge) => edge.node.id)).toEqual([id]);
   });
 });
+
+describe('an unknown enum value is logged, not once per field served', () => {
+  const logged = useStack({}, { captureLogs: true });
+
+  test('three pages of 20 referrals with an unknown salesStage write one warning for that enum', async () => {
+    const ids = logged.emulator.listReferrals().map((r) => String(r.id));
+    for (const id of ids)
+      logged.emulator.putReferral({ ...logged.emulator.getReferral(id), salesStage: '100' });
+    logged.logLines.length = 0;
+    for (let page = 0; page < 3; page += 1) {
+      const res = await logged.gql('{ referrals(first: 20) { edges { node { id salesStage } } } }');
+      expect(res.body.errors).toBeUndefined();
+    }
+    const warnings = logged.logLines.filter((l) => l.enumName === 'ReferralSalesStage');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ value: '100', level: 40 });
+  });
+});

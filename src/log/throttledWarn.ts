@@ -1,9 +1,10 @@
 /**
- * A warning that can fire on every request (Redis is down, every APQ lookup fails) is logged at
- * most once per interval per event, with the number of repeats it stood for: an outage is visible
- * in the logs without one line per request drowning them.
+ * A warning that can fire on every request (Redis is down, every APQ lookup fails; the Partner
+ * API sends an enum value the schema does not know, on every referral that carries it) is logged
+ * at most once per interval per event, with the number of repeats it stood for: the condition is
+ * visible in the logs without one line per request (or per field) drowning them.
  */
-import type { Logger } from '../log/logger.ts';
+import type { Logger } from './logger.ts';
 
 export type ThrottledWarn = (event: string, fields: Readonly<Record<string, unknown>>) => void;
 
