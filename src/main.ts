@@ -5,10 +5,10 @@
  */
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import type { Emulator } from './emulator/emulatorServer.ts';
+import { PortUnavailableError, portUnavailable } from './http/listen.ts';
 import { createLogger } from './log/logger.ts';
-import { createShutdown } from './server/shutdown.ts';
+import { createShutdown, shutdownBudgetMs } from './server/shutdown.ts';
 import { startGateway } from './server/startGateway.ts';
-import { MetricsPortError } from './telemetry/metricsServer.ts';
 
 /** The token Sandbox is preset with when the embedded emulator (which accepts any bearer token) is the upstream. */
 const EMULATOR_DEMO_AUTHORIZATION = 'Bearer emulator-demo-token';
@@ -17,26 +17,51 @@ let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`referrals-gateway: ${error.message}\n`);
-    process.exit(1);
-  }
+  if (error instanceof ConfigError) exitWithReason(error);
   throw error;
 }
 
 const logger = createLogger(config.logLevel);
+
+/**
+ * Signals are ours from here on, start-up included: a SIGTERM while the gateway starts (Redis's
+ * connect alone may take seconds) lets what is starting finish, closes it and exits 0, rather
+ * than dying with 143 and no shutdown at all. Once the gateway listens, shutdown.ts's sequence
+ * takes over. Later signals during start-up change nothing: the watchdog bounds the wait.
+ */
+let stopRequested = false;
+let onSignal = (signal: NodeJS.Signals): void => {
+  if (stopRequested) return;
+  stopRequested = true;
+  const budgetMs = shutdownBudgetMs(config.shutdown);
+  logger.info({ signal }, 'signal during start-up: stopping once what is starting has started');
+  setTimeout(() => {
+    logger.error({ budgetMs }, 'shutdown outlived its budget; exiting now');
+    process.exit(1);
+  }, budgetMs).unref();
+};
+process.on('SIGTERM', (signal) => onSignal(signal));
+process.on('SIGINT', (signal) => onSignal(signal));
+
 let emulator: Emulator | undefined;
 let partnerApiUrl = config.partnerApiUrl;
 if (partnerApiUrl === undefined) {
   // Loaded only when used: production never needs the emulator's code.
   const { startEmulator } = await import('./emulator/emulatorServer.ts');
-  emulator = await startEmulator({ port: config.emulatorPort, host: '127.0.0.1' });
+  const at = { variable: 'EMULATOR_PORT', port: config.emulatorPort, host: '127.0.0.1' };
+  emulator = await startEmulator({ port: at.port, host: at.host }).catch((error: unknown) => {
+    const reason = portUnavailable(error, at);
+    if (reason) exitWithReason(reason);
+    throw error;
+  });
   partnerApiUrl = emulator.url;
   logger.info(
     { emulatorUrl: `${emulator.url}/engagements/referrals`, referrals: emulator.listReferrals().length },
     'PARTNER_API_URL is not set: using the embedded Partner API emulator (any "Authorization: Bearer <token>" is accepted)',
   );
 }
+const embedded = emulator;
+if (stopRequested) await stopEarly(async () => embedded?.close());
 
 const gateway = await startGateway({
   config,
@@ -44,13 +69,14 @@ const gateway = await startGateway({
   logger,
   ...(emulator ? { sandboxHeaders: { Authorization: EMULATOR_DEMO_AUTHORIZATION } } : {}),
 }).catch((error: unknown) => {
-  // A taken METRICS_PORT is a configuration problem: one line, like a bad variable.
-  if (error instanceof MetricsPortError) {
-    process.stderr.write(`referrals-gateway: ${error.message}\n`);
-    process.exit(1);
-  }
+  // A taken PORT or METRICS_PORT is a configuration problem: one line, like a bad variable.
+  if (error instanceof PortUnavailableError) exitWithReason(error);
   throw error;
 });
+if (embedded) gateway.onStop(() => embedded.close());
+// Nothing was told this replica is ready: no delay, no drain worth the name.
+if (stopRequested) await stopEarly(() => gateway.stop());
+
 logger.info(
   {
     url: gateway.url,
@@ -61,19 +87,30 @@ logger.info(
   },
   'gateway ready',
 );
-
-if (emulator) {
-  const embedded = emulator;
-  gateway.onStop(() => embedded.close());
-}
-const shutdown = createShutdown({
+onSignal = createShutdown({
   gateway,
   timings: config.shutdown,
   logger,
   exit: (code) => process.exit(code),
 });
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+
+/** A start-up problem that is the operator's to fix: one line on stderr, exit 1. */
+function exitWithReason(error: Error): never {
+  process.stderr.write(`referrals-gateway: ${error.message}\n`);
+  process.exit(1);
+}
+
+/** A signal came while starting: close what was opened, then exit 0 (1 if closing failed). */
+async function stopEarly(close: () => Promise<void>): Promise<never> {
+  try {
+    await close();
+    logger.info('stopped');
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+}
 
 function tracesEndpoint(url: string): string {
   const parsed = new URL(url);

@@ -7,9 +7,13 @@ import { z } from 'zod';
 import { HOSTED_SANDBOX_ORIGIN } from '../server/cors.ts';
 import { DEFAULT_REQUEST_BUDGETS, type RequestBudgetPolicy } from '../server/requestBudgets.ts';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../server/securityRules.ts';
-import type { RedisSettings } from '../state/redisConnection.ts';
-import { SAMPLER_NAMES, type TracingConfig } from '../telemetry/tracingConfig.ts';
 import type { UpstreamPolicy } from '../upstream/httpClient.ts';
+import {
+  DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+  REQUEST_TIMEOUT_PER_REDIS_COMMAND,
+  type RedisSettings,
+} from './redisSettings.ts';
+import { SAMPLER_NAMES, type TracingConfig } from './tracingConfig.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1).max(600_000);
@@ -60,6 +64,12 @@ const keyValueList = z.string().transform((list, ctx) => {
  * (about 3 MB) cover a day of keyed creates with room to spare.
  */
 const DEFAULT_IDEMPOTENCY_MAX_RECORDS = 10_000;
+
+/**
+ * An operation name that may be a metric label value: a GraphQL Name (the GraphQL spec) of at most 64
+ * characters (src/telemetry/metrics.ts uses the same rule for names clients send).
+ */
+export const LABELLED_OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -123,11 +133,27 @@ const envSchema = z.object({
       error: 'must be 1 to 128 letters, digits, `.`, `_`, `:`, `{`, `}` or `-` (e.g. `referrals-gateway:`)',
     })
     .default('referrals-gateway:'),
-  REDIS_COMMAND_TIMEOUT_MS: positiveMs.max(60_000).default(300),
+  // Default and bound depend on REQUEST_TIMEOUT_MS: see redisCommandTimeout() below.
+  REDIS_COMMAND_TIMEOUT_MS: positiveMs.max(60_000).optional(),
   REDIS_CONNECT_TIMEOUT_MS: positiveMs.max(60_000).default(2_000),
   APQ_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(3600),
   METRICS_PORT: port.default(9464),
   METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).max(1000).default(50),
+  METRICS_OPERATION_NAMES: z
+    .string()
+    .transform((list, ctx) => {
+      const names = [...new Set(list.split(',').map((name) => name.trim()))].filter((name) => name !== '');
+      if (names.length > 1000 || !names.every((name) => LABELLED_OPERATION_NAME.test(name))) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be a comma-separated list of at most 1000 GraphQL operation names (64 characters each at most)',
+        });
+        return z.NEVER;
+      }
+      return names;
+    })
+    .optional(),
   OTEL_SDK_DISABLED: otelBoolean.default(false),
   OTEL_TRACES_EXPORTER: z
     .enum(['otlp', 'none'], { error: 'must be `otlp` or `none` (the only trace exporter shipped is OTLP)' })
@@ -226,10 +252,15 @@ export interface Config {
   readonly sharedState: { readonly redis: RedisSettings; readonly apqTtlSeconds: number } | undefined;
   /**
    * Prometheus metrics on their own port (`GET /metrics`; `0` picks a free one). Operation names
-   * become a label only for the first `maxOperationNames` distinct names seen (the rest are
-   * `other`), so clients cannot grow the label set.
+   * become a label only as `operationNames` lists them when set (`METRICS_OPERATION_NAMES`), else
+   * for the first `maxOperationNames` distinct names of requests that carried a bearer token and
+   * were executed (the rest are `other`), so clients cannot grow or fill the label set.
    */
-  readonly metrics: { readonly port: number; readonly maxOperationNames: number };
+  readonly metrics: {
+    readonly port: number;
+    readonly maxOperationNames: number;
+    readonly operationNames?: readonly string[] | undefined;
+  };
   /** OpenTelemetry tracing; `undefined` (no OTLP endpoint, or switched off): no spans at all. */
   readonly tracing: TracingConfig | undefined;
 }
@@ -282,6 +313,41 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/**
+ * Two servers of one process on one port: the second would fail at listen with EADDRINUSE after
+ * the first had bound it, naming neither variable. Refused here instead, in one line. `0` (a free
+ * port picked at listen) may repeat; the embedded emulator (no PARTNER_API_URL) counts too.
+ */
+function portClash(e: z.infer<typeof envSchema>): string | undefined {
+  const ports: [string, number][] = [
+    ['PORT', e.PORT],
+    ['METRICS_PORT', e.METRICS_PORT],
+    ...(e.PARTNER_API_URL === undefined ? [['EMULATOR_PORT', e.EMULATOR_PORT] as [string, number]] : []),
+  ];
+  for (const [i, [name, value]] of ports.entries()) {
+    const first = ports.slice(0, i).find(([, other]) => other === value && value !== 0);
+    if (first !== undefined) {
+      return `Invalid ${name}: ${value} is also ${first[0]}; each server needs a port of its own (0 picks a free one)`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `REDIS_COMMAND_TIMEOUT_MS`, at most a quarter of the request deadline (redisSettings.ts says
+ * why); unset, 300 ms or that quarter, whichever is less. Checked only with `REDIS_URL`: without
+ * it nothing waits on Redis.
+ */
+function redisCommandTimeout(e: z.infer<typeof envSchema>): number | string {
+  const most = Math.floor(e.REQUEST_TIMEOUT_MS / REQUEST_TIMEOUT_PER_REDIS_COMMAND);
+  const asked = e.REDIS_COMMAND_TIMEOUT_MS;
+  if (asked === undefined) return Math.max(1, Math.min(DEFAULT_REDIS_COMMAND_TIMEOUT_MS, most));
+  if (e.REDIS_URL !== undefined && asked > most) {
+    return `Invalid REDIS_COMMAND_TIMEOUT_MS: ${asked} is more than a quarter of REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}); a keyed create waits on Redis twice and needs the rest for the Partner API`;
+  }
+  return asked;
+}
+
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   // An empty variable means "unset", as shells and .env files commonly write it.
   const present = Object.fromEntries(
@@ -301,6 +367,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       'PARTNER_API_URL is required when NODE_ENV=production (the emulator is for development only)',
     );
   }
+  const clash = portClash(e);
+  if (clash !== undefined) throw new ConfigError(clash);
+  const redisCommandTimeoutMs = redisCommandTimeout(e);
+  if (typeof redisCommandTimeoutMs === 'string') throw new ConfigError(redisCommandTimeoutMs);
   return Object.freeze({
     production,
     port: e.PORT,
@@ -340,12 +410,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
             redis: Object.freeze({
               url: e.REDIS_URL,
               keyPrefix: e.REDIS_KEY_PREFIX,
-              commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+              commandTimeoutMs: redisCommandTimeoutMs,
               connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
             }),
             apqTtlSeconds: e.APQ_TTL_SECONDS,
           }),
-    metrics: Object.freeze({ port: e.METRICS_PORT, maxOperationNames: e.METRICS_MAX_OPERATION_NAMES }),
+    metrics: Object.freeze({
+      port: e.METRICS_PORT,
+      maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
+      operationNames:
+        e.METRICS_OPERATION_NAMES === undefined ? undefined : Object.freeze([...e.METRICS_OPERATION_NAMES]),
+    }),
     tracing: tracingConfig(e),
     upstream: Object.freeze({
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,

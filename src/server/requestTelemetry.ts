@@ -119,12 +119,14 @@ export class RequestTelemetry implements RequestObserver {
       readonly type: string | undefined;
       readonly name: string | undefined;
       readonly document: string | undefined;
+      /** May the name take a free place in the label set (telemetryPlugin.ts `admitsOperationName`)? */
+      readonly admitName: boolean;
     },
     errorCodes: readonly string[],
   ): void {
     if (operation.type !== undefined) {
       this.#operationType = operation.type;
-      this.#operationName = this.#telemetry.metrics.operationNames.label(operation.name);
+      this.#operationName = this.#telemetry.metrics.operationNames.label(operation.name, operation.admitName);
     }
     this.#outcome = errorCodes[0] ?? 'success';
     const span = this.#operationSpan;

@@ -9,9 +9,9 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/logger.ts';
 import type { IdempotencyStore } from '../services/idempotency/idempotencyStore.ts';
 import { MemoryIdempotencyStore } from '../services/idempotency/memoryIdempotencyStore.ts';
-import { RedisIdempotencyStore } from '../services/idempotency/redisIdempotencyStore.ts';
 import { RedisApqCache } from '../state/redisApqCache.ts';
 import { RedisConnection } from '../state/redisConnection.ts';
+import { RedisIdempotencyStore } from '../state/redisIdempotencyStore.ts';
 
 export interface SharedState {
   readonly idempotency: IdempotencyStore;

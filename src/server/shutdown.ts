@@ -9,7 +9,8 @@
  * 2. Stop accepting connections and drain the requests in flight, for at most `drainTimeoutMs`
  *    (Apollo's drain plugin: idle keep-alive connections end at once, busy ones after their
  *    answer, and whatever is left is cut when the time is up).
- * 3. Close what the gateway holds (the upstream pool and every `onStop` closer), exit 0.
+ * 3. Close what the gateway holds (the upstream pool and every `onStop` closer, all at once,
+ *    within `CLOSE_MARGIN_MS`), exit 0.
  *
  * A second signal skips what is left of the delay; a signal during the drain cuts the
  * connections still open (a person pressing Ctrl-C twice wants it over; Kubernetes and Docker
@@ -19,12 +20,26 @@
 import type { Server } from 'node:http';
 import type { Logger } from '../log/logger.ts';
 
+/*
+ * The shutdown budget's numbers are stated here and only here; README "Deployment",
+ * deploy/configmap.yaml and src/telemetry/tracing.ts cite them.
+ *
+ *   budget = SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_TIMEOUT_MS + CLOSE_MARGIN_MS
+ */
+
 /**
- * Closing the upstream pool and the registered resources after the drain: at most this. The
- * slowest closer is the last flush of spans to the OTLP collector, bounded by the exporter's
- * timeout: keep OTEL_EXPORTER_OTLP_TIMEOUT below this (deploy/configmap.yaml sets 3 s).
+ * The closing step, after the drain: every closer (the upstream pool, Redis, the metrics server,
+ * the last flush of spans, the embedded emulator) runs at once (startGateway.ts `stop()`), and
+ * all are done within this.
  */
 export const CLOSE_MARGIN_MS = 5_000;
+
+/**
+ * The slowest closer is the last flush of spans to the OTLP collector: it waits at most the
+ * smaller of the exporter's timeout (`OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT`) and this, whatever
+ * the collector does, which leaves 2 s of the closing step for the other closers and the exit.
+ */
+export const SPAN_FLUSH_CAP_MS = 3_000;
 
 export interface ShutdownTimings {
   readonly delayMs: number;

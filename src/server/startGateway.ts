@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -20,12 +19,14 @@ import type { Config } from '../config/config.ts';
 import { createFormatError } from '../errors/format.ts';
 import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
+import { listen, reachableHost } from '../http/listen.ts';
 import type { Logger } from '../log/logger.ts';
 import { throttledWarn } from '../log/throttledWarn.ts';
 import { GatewayMetrics } from '../telemetry/metrics.ts';
-import { type MetricsServer, startMetricsServer } from '../telemetry/metricsServer.ts';
+import { startMetricsServer } from '../telemetry/metricsServer.ts';
 import { createUpstreamClient } from '../upstream/httpClient.ts';
 import { createReferralsApi } from '../upstream/referralsApi.ts';
+import type { RetryPolicy } from '../upstream/retryPolicy.ts';
 import { buildSchema } from './buildSchema.ts';
 import { SANDBOX_DOCUMENT } from './exampleOperation.ts';
 import { createHttpHandler, GRAPHQL_PATH } from './httpHandler.ts';
@@ -35,6 +36,7 @@ import { DEFAULT_REQUEST_BUDGETS } from './requestBudgets.ts';
 import { boundedStringify, responseLimitsPlugin } from './responseLimits.ts';
 import { securityRules } from './securityRules.ts';
 import { openSharedState } from './sharedState.ts';
+import { SPAN_FLUSH_CAP_MS } from './shutdown.ts';
 import { telemetryPlugin } from './telemetryPlugin.ts';
 
 export interface GatewayOptions {
@@ -44,6 +46,8 @@ export interface GatewayOptions {
   readonly logger: Logger;
   /** Headers Apollo Sandbox starts with (used for the embedded emulator's demo token). */
   readonly sandboxHeaders?: Readonly<Record<string, string>>;
+  /** The upstream client's retries and retry budget; `DEFAULT_RETRY_POLICY` unless a test sets one. */
+  readonly retryPolicy?: RetryPolicy;
 }
 
 export interface Gateway {
@@ -76,181 +80,177 @@ export interface Gateway {
 /** How often an unknown enum value of one enum is logged (with the count of repeats in between). */
 const UNKNOWN_ENUM_WARN_INTERVAL_MS = 60_000;
 
+type Closer = () => Promise<void> | void;
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
-  const metrics = new GatewayMetrics({ maxOperationNames: config.metrics.maxOperationNames });
+  const metrics = new GatewayMetrics({
+    maxOperationNames: config.metrics.maxOperationNames,
+    operationNames: config.metrics.operationNames,
+  });
   // Loaded only when an OTLP endpoint is configured: otherwise the SDK is never even imported.
   const tracing =
     config.tracing === undefined
       ? undefined
-      : (await import('../telemetry/tracing.ts')).createTracing(config.tracing, logger);
-  const upstream = createUpstreamClient(config.upstream, undefined, { tracing, observer: metrics });
-  const api = createReferralsApi({ baseUrl: options.partnerApiUrl, client: upstream });
-  // The APQ cache and the idempotency records: in memory, or on Redis with REDIS_URL (sharedState.ts).
-  const shared = await openSharedState(config, logger);
-  // Live data carries such values on every read (salesStage "100", docs/partner-api.md §5.3): one
-  // line per enum a minute, not one per field served. Enum names are the schema's: a bounded set.
-  const unknownEnumWarn = throttledWarn(logger, UNKNOWN_ENUM_WARN_INTERVAL_MS);
-  const schema = buildSchema({
-    onUnknownEnumValue: (enumName, value) =>
-      unknownEnumWarn(`Partner API sent a ${enumName} value the schema does not know; answering null`, {
-        enumName,
-        value,
-      }),
-  });
-
-  let ready = false;
-  const httpServer = createServer({
-    // Slow clients: the headers must arrive within headersTimeout, the body within the request
-    // deadline (the handler's timer, which answers 408 with a request id). Node's own
-    // requestTimeout is the backstop a little after it. Node checks these every
-    // connectionsCheckingInterval (30 s by default, far coarser than the deadline).
-    requestTimeout: config.requestTimeoutMs + 2_000,
-    headersTimeout: Math.min(config.http.headersTimeoutMs, config.requestTimeoutMs),
-    keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
-  });
-  httpServer.maxConnections = config.http.maxConnections;
-  // Operation limits, checked before execution (see securityRules.ts).
-  const security = securityRules({
-    limits: config.operationLimits,
-    production: config.production,
-    maxUpstreamCalls: config.budgets.maxUpstreamCalls,
-  });
-  const apollo = new ApolloServer<GatewayContext>({
-    ...(config.executor.kind === 'jit'
-      ? { gateway: staticSchemaGateway(schema, createJitExecutor(schema, config.executor)) }
-      : { schema }),
-    introspection: !config.production,
-    includeStacktraceInErrorResponses: false,
-    formatError: createFormatError({ hideSuggestions: config.production }),
-    // Apollo's default, stated because it matters: no GET mutations, no simple cross-site POSTs.
-    csrfPrevention: true,
-    allowBatchedHttpRequests: false,
-    validationRules: security.validationRules,
-    parseOptions: security.parseOptions,
-    hideSchemaDetailsFromClientErrors: security.hideSchemaDetailsFromClientErrors,
-    // main.ts owns SIGTERM/SIGINT (it also closes the upstream pool and the emulator); Apollo's
-    // own handlers would race it for the same stop().
-    stopOnTerminationSignals: false,
-    stringifyResult: boundedStringify(config.budgets.maxResponseBytes),
-    persistedQueries: shared.persistedQueries,
-    logger,
-    plugins: [
-      // Past the drain timeout the connections still open are cut (see shutdown.ts).
-      ApolloServerPluginDrainHttpServer({
-        httpServer,
-        stopGracePeriodMillis: config.shutdown.drainTimeoutMs,
-      }),
-      // Federated traces (ftv1) would send resolver timings and unmasked error text to any
-      // caller that asks for them with a header.
-      ApolloServerPluginInlineTraceDisabled(),
-      // The schema sets no cache hints, yet the default cache-control plugin wraps every field
-      // resolver to collect them (willResolveField): about 6% of CPU on a 50-referral list.
-      ApolloServerPluginCacheControlDisabled(),
-      config.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({
-            embed: true,
-            document: SANDBOX_DOCUMENT,
-            ...(options.sandboxHeaders ? { headers: { ...options.sandboxHeaders } } : {}),
-          }),
-      loggingPlugin(),
-      ...security.plugins,
-      responseLimitsPlugin({
-        maxResponseBytes: config.budgets.maxResponseBytes,
-        maxErrors: DEFAULT_REQUEST_BUDGETS.maxErrors,
-      }),
-      // After responseLimitsPlugin: it reads the answer as the client gets it.
-      telemetryPlugin(metrics),
-    ],
-  });
-  await apollo.start();
-
-  const contextDeps = {
-    api,
-    logger,
-    budgets: config.budgets,
-    writeMode: config.writeMode,
-    // Shared by every request (and, on Redis, every replica): a repeated create must find its key.
-    idempotency: shared.idempotency,
-    // Unset: a key of this process only (CURSOR_SECRET shares one between replicas).
-    cursors: createCursorCodec(
-      config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret),
-    ),
-  };
-  const handle = createHttpHandler({
-    apollo,
-    createContext: async (headers, lifetime, requestId, observer) =>
-      createContext(contextDeps, headers, lifetime, requestId, observer),
-    maxRequestBytes: config.maxRequestBytes,
-    requestTimeoutMs: config.requestTimeoutMs,
-    isReady: () => ready,
-    logger,
-    cors: { allowedOrigins: new Set(config.corsOrigins), maxAgeSeconds: 600 },
-    telemetry: { metrics, tracing },
-  });
-  httpServer.on('request', (req, res) => void handle(req, res));
-
-  let metricsServer: MetricsServer | undefined;
+      : (await import('../telemetry/tracing.ts')).createTracing(config.tracing, logger, SPAN_FLUSH_CAP_MS);
+  const upstream = createUpstreamClient(config.upstream, options.retryPolicy, { tracing, observer: metrics });
+  /**
+   * What `stop()` closes once the HTTP server has drained: all at once, within the closing step
+   * of the shutdown budget (shutdown.ts `CLOSE_MARGIN_MS`), so the metrics server closes beside
+   * the last flush of spans, not after it. Each resource is added as it is opened.
+   */
+  const closers: Closer[] = [() => upstream.close(), () => tracing?.shutdown()];
+  let startedApollo: ApolloServer<GatewayContext> | undefined;
   try {
+    // The APQ cache and the idempotency records: in memory, or on Redis with REDIS_URL (sharedState.ts).
+    const shared = await openSharedState(config, logger);
+    closers.push(() => shared.close());
+    // Live data carries such values on every read (salesStage "100", docs/partner-api.md §5.3): one
+    // line per enum a minute, not one per field served. Enum names are the schema's: a bounded set.
+    const unknownEnumWarn = throttledWarn(logger, UNKNOWN_ENUM_WARN_INTERVAL_MS);
+    const schema = buildSchema({
+      onUnknownEnumValue: (enumName, value) =>
+        unknownEnumWarn(`Partner API sent a ${enumName} value the schema does not know; answering null`, {
+          enumName,
+          value,
+        }),
+    });
+
+    let ready = false;
+    const httpServer = createServer({
+      // Slow clients: the headers must arrive within headersTimeout, the body within the request
+      // deadline (the handler's timer, which answers 408 with a request id). Node's own
+      // requestTimeout is the backstop a little after it. Node checks these every
+      // connectionsCheckingInterval (30 s by default, far coarser than the deadline).
+      requestTimeout: config.requestTimeoutMs + 2_000,
+      headersTimeout: Math.min(config.http.headersTimeoutMs, config.requestTimeoutMs),
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
+    });
+    httpServer.maxConnections = config.http.maxConnections;
+    // Operation limits, checked before execution (see securityRules.ts).
+    const security = securityRules({
+      limits: config.operationLimits,
+      production: config.production,
+      maxUpstreamCalls: config.budgets.maxUpstreamCalls,
+    });
+    const apollo = new ApolloServer<GatewayContext>({
+      ...(config.executor.kind === 'jit'
+        ? { gateway: staticSchemaGateway(schema, createJitExecutor(schema, config.executor)) }
+        : { schema }),
+      introspection: !config.production,
+      includeStacktraceInErrorResponses: false,
+      formatError: createFormatError({ hideSuggestions: config.production }),
+      // Apollo's default, stated because it matters: no GET mutations, no simple cross-site POSTs.
+      csrfPrevention: true,
+      allowBatchedHttpRequests: false,
+      validationRules: security.validationRules,
+      parseOptions: security.parseOptions,
+      hideSchemaDetailsFromClientErrors: security.hideSchemaDetailsFromClientErrors,
+      // main.ts owns SIGTERM/SIGINT (it also closes the upstream pool and the emulator); Apollo's
+      // own handlers would race it for the same stop().
+      stopOnTerminationSignals: false,
+      stringifyResult: boundedStringify(config.budgets.maxResponseBytes),
+      persistedQueries: shared.persistedQueries,
+      logger,
+      plugins: [
+        // Past the drain timeout the connections still open are cut (see shutdown.ts).
+        ApolloServerPluginDrainHttpServer({
+          httpServer,
+          stopGracePeriodMillis: config.shutdown.drainTimeoutMs,
+        }),
+        // Federated traces (ftv1) would send resolver timings and unmasked error text to any
+        // caller that asks for them with a header.
+        ApolloServerPluginInlineTraceDisabled(),
+        // The schema sets no cache hints, yet the default cache-control plugin wraps every field
+        // resolver to collect them (willResolveField): about 6% of CPU on a 50-referral list.
+        ApolloServerPluginCacheControlDisabled(),
+        config.production
+          ? ApolloServerPluginLandingPageDisabled()
+          : ApolloServerPluginLandingPageLocalDefault({
+              embed: true,
+              document: SANDBOX_DOCUMENT,
+              ...(options.sandboxHeaders ? { headers: { ...options.sandboxHeaders } } : {}),
+            }),
+        loggingPlugin(),
+        ...security.plugins,
+        responseLimitsPlugin({
+          maxResponseBytes: config.budgets.maxResponseBytes,
+          maxErrors: DEFAULT_REQUEST_BUDGETS.maxErrors,
+        }),
+        // After responseLimitsPlugin: it reads the answer as the client gets it.
+        telemetryPlugin(metrics),
+      ],
+    });
+    await apollo.start();
+    startedApollo = apollo;
+
+    const contextDeps = {
+      api: createReferralsApi({ baseUrl: options.partnerApiUrl, client: upstream }),
+      logger,
+      budgets: config.budgets,
+      writeMode: config.writeMode,
+      // Shared by every request (and, on Redis, every replica): a repeated create must find its key.
+      idempotency: shared.idempotency,
+      // Unset: a key of this process only (CURSOR_SECRET shares one between replicas).
+      cursors: createCursorCodec(
+        config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret),
+      ),
+    };
+    const handle = createHttpHandler({
+      apollo,
+      createContext: async (headers, lifetime, requestId, observer) =>
+        createContext(contextDeps, headers, lifetime, requestId, observer),
+      maxRequestBytes: config.maxRequestBytes,
+      requestTimeoutMs: config.requestTimeoutMs,
+      isReady: () => ready,
+      logger,
+      cors: { allowedOrigins: new Set(config.corsOrigins), maxAgeSeconds: 600 },
+      telemetry: { metrics, tracing },
+    });
+    httpServer.on('request', (req, res) => void handle(req, res));
+
     // First: a taken METRICS_PORT fails the start before the gateway takes any request.
-    metricsServer = await startMetricsServer({
+    const metricsServer = await startMetricsServer({
       metrics,
       port: config.metrics.port,
       host: config.host,
       logger,
     });
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.port, config.host, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
-    });
+    closers.push(() => metricsServer.close());
+    // A taken PORT rejects with a one-line reason naming it (listen.ts), as METRICS_PORT does.
+    const port = await listen(httpServer, { variable: 'PORT', port: config.port, host: config.host });
+    ready = true;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${reachableHost(config.host)}:${port}${GRAPHQL_PATH}`,
+      port,
+      httpServer,
+      metricsUrl: metricsServer.url,
+      metricsPort: metricsServer.port,
+      stopTakingTraffic() {
+        ready = false;
+      },
+      onStop(closer) {
+        closers.push(closer);
+      },
+      stop() {
+        stopping ??= (async () => {
+          ready = false;
+          await apollo.stop();
+          const results = await Promise.allSettled(closers.map(async (close) => close()));
+          const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+          if (failures.length > 0) throw new AggregateError(failures, 'closing the gateway failed');
+        })();
+        return stopping;
+      },
+    };
   } catch (error) {
-    // The port is taken (or not ours to use): leave nothing running behind the failure.
-    await apollo.stop();
-    await upstream.close();
-    await shared.close();
-    await metricsServer?.close();
-    await tracing?.shutdown();
+    // Whatever failed (a taken port, Apollo's start…), nothing opened so far stays behind: a
+    // Redis client reconnecting forever or a listening metrics port would hold the process.
+    await startedApollo?.stop().catch(() => undefined);
+    await Promise.allSettled(closers.map(async (close) => close()));
     throw error;
   }
-  ready = true;
-  const { port } = httpServer.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-
-  const served = metricsServer;
-  // Spans of the drained requests are flushed; the metrics port stays up until then.
-  const closers: (() => Promise<void> | void)[] = [
-    () => upstream.close(),
-    () => shared.close(),
-    () => served.close(),
-    () => tracing?.shutdown(),
-  ];
-  let stopping: Promise<void> | undefined;
-  return {
-    url: `http://${host}:${port}${GRAPHQL_PATH}`,
-    port,
-    httpServer,
-    metricsUrl: served.url,
-    metricsPort: served.port,
-    stopTakingTraffic() {
-      ready = false;
-    },
-    onStop(closer) {
-      closers.push(closer);
-    },
-    stop() {
-      stopping ??= (async () => {
-        ready = false;
-        await apollo.stop();
-        const results = await Promise.allSettled(closers.map(async (close) => close()));
-        const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-        if (failures.length > 0) throw new AggregateError(failures, 'closing the gateway failed');
-      })();
-      return stopping;
-    },
-  };
 }

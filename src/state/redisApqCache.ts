@@ -6,6 +6,8 @@
  * It never fails a request. Apollo awaits `get` unguarded (an exception there would be the
  * request's error answer), so every failure of Redis is a miss: the client gets
  * `PERSISTED_QUERY_NOT_FOUND`, sends the query again with its hash, and that request runs.
+ * Apollo passes no request signal to the cache, so a lookup waits at most
+ * `REDIS_COMMAND_TIMEOUT_MS`, which config.ts keeps to a quarter of the request deadline.
  * `set` runs after the operation was parsed and validated and is not awaited by Apollo; a failed
  * one is only a later miss. Both are logged at warn, at most once per 10 s.
  *

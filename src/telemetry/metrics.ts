@@ -8,9 +8,11 @@
  * seconds → `http_server_request_duration_seconds`, with the advised buckets), and
  * `referrals_gateway_*` for the gateway's own counters (prometheus.io/docs/practices/naming).
  * Every label has a bounded set of values: codes, route templates, schema names, and operation
- * names only through `OperationNames` (the first N distinct names, the rest `other`). Never an id.
+ * names only through `OperationNames` (an operator's allow-list, or the first N distinct names of
+ * requests that carried a bearer token and were executed; the rest `other`). Never an id.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { LABELLED_OPERATION_NAME } from '../config/config.ts';
 import type { AttemptMeasurement, UpstreamObserver } from '../upstream/upstreamTelemetry.ts';
 
 /** OpenTelemetry's advised buckets for HTTP durations, in seconds. */
@@ -20,29 +22,43 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
 export const OTHER_OPERATION = 'other';
 /** The label value of an operation without a name (`{ referrals { … } }`). */
 export const ANONYMOUS_OPERATION = 'anonymous';
-/** The longest operation name kept as a label value (GraphQL names have no limit of their own). */
-const MAX_NAME_LENGTH = 64;
-const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 /**
- * Operation names as a label: the first `limit` distinct names seen keep their name, every later
- * one is `other`. First come, not least recently used: a label value that changes meaning would
- * make its series lie, and a client sending 1,000 made-up names then costs at most `limit`
- * series, once.
+ * Operation names as a label. Clients choose them, so which names become label values is decided
+ * here, never by whoever asks first:
+ *
+ * - with an operator's allow-list (`METRICS_OPERATION_NAMES`), exactly those names, every other
+ *   one `other`;
+ * - otherwise the first `limit` distinct names *admitted*, every later one `other`. A name is
+ *   admitted only by a request that carried a well-formed bearer token and was executed without
+ *   a request-level refusal (parse, validation, authentication, a limit): the caller decides that
+ *   (telemetryPlugin.ts). So a client without a token, or one sending documents the gateway
+ *   refuses, cannot fill the set (`query X1 { __typename }` needs no token: otherwise 50 such
+ *   requests right after start would label every real operation `other` for good). A made-up
+ *   token still passes the shape check (only the Partner API can tell it is not real): the
+ *   allow-list is the way to a set no client can touch.
+ *
+ * First come, not least recently used: a label value that changes meaning would make its series
+ * lie, and a client sending 1,000 made-up names then costs at most `limit` series, once.
  */
 export class OperationNames {
   readonly #limit: number;
+  readonly #allowed: ReadonlySet<string> | undefined;
   readonly #kept = new Set<string>();
 
-  constructor(limit: number) {
+  constructor(limit: number, allowList?: readonly string[]) {
     this.#limit = limit;
+    this.#allowed = allowList === undefined ? undefined : new Set(allowList);
   }
 
-  label(name: string | null | undefined): string {
+  /** `admit`: may this request give a name not yet kept one of the free places? */
+  label(name: string | null | undefined, admit: boolean): string {
     if (name === null || name === undefined || name === '') return ANONYMOUS_OPERATION;
-    if (name.length > MAX_NAME_LENGTH || !GRAPHQL_NAME.test(name)) return OTHER_OPERATION;
+    if (this.#allowed !== undefined) return this.#allowed.has(name) ? name : OTHER_OPERATION;
+    // GraphQL names have no length limit of their own: a longer one is never a label value.
+    if (!LABELLED_OPERATION_NAME.test(name)) return OTHER_OPERATION;
     if (this.#kept.has(name)) return name;
-    if (this.#kept.size >= this.#limit) return OTHER_OPERATION;
+    if (!admit || this.#kept.size >= this.#limit) return OTHER_OPERATION;
     this.#kept.add(name);
     return name;
   }
@@ -76,9 +92,13 @@ export class GatewayMetrics implements UpstreamObserver {
   readonly #limitRefusals: Counter<string>;
   readonly #apq: Counter<string>;
 
-  constructor(options: { readonly maxOperationNames: number }) {
+  constructor(options: {
+    readonly maxOperationNames: number;
+    /** `METRICS_OPERATION_NAMES`: when given, the only operation names used as a label. */
+    readonly operationNames?: readonly string[] | undefined;
+  }) {
     const registers = [this.registry];
-    this.operationNames = new OperationNames(options.maxOperationNames);
+    this.operationNames = new OperationNames(options.maxOperationNames, options.operationNames);
     this.#serverDuration = new Histogram({
       name: 'http_server_request_duration_seconds',
       help: 'Duration of GraphQL HTTP requests (/graphql), from the first byte to the answer.',

@@ -5,7 +5,7 @@
  * GraphQL port is routed to. Anything else on it is 404.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, reachableHost } from '../http/listen.ts';
 import type { Logger } from '../log/logger.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
@@ -16,10 +16,6 @@ export interface MetricsServer {
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
-}
-
-export class MetricsPortError extends Error {
-  override readonly name = 'MetricsPortError';
 }
 
 export async function startMetricsServer(options: {
@@ -51,26 +47,9 @@ export async function startMetricsServer(options: {
   });
   // A scrape is one short request; an idle scraper connection must not hold shutdown.
   server.keepAliveTimeout = 5_000;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw new MetricsPortError(
-        `METRICS_PORT ${options.port} on ${options.host} is ${code === 'EADDRINUSE' ? 'already in use' : 'not ours to use'}: set METRICS_PORT to a free port (0 picks one)`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  const { port } = server.address() as AddressInfo;
-  const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  // A taken port rejects with a one-line reason naming METRICS_PORT (listen.ts).
+  const port = await listen(server, { variable: 'METRICS_PORT', port: options.port, host: options.host });
+  const host = reachableHost(options.host);
   return {
     url: `http://${host}:${port}${METRICS_PATH}`,
     port,

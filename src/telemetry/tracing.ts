@@ -28,8 +28,8 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { SamplerName, TracingConfig } from '../config/tracingConfig.ts';
 import type { Logger } from '../log/logger.ts';
-import type { SamplerName, TracingConfig } from './tracingConfig.ts';
 
 /** What the rest of the gateway sees of tracing. */
 export interface Tracing {
@@ -37,8 +37,9 @@ export interface Tracing {
   readonly propagator: TextMapPropagator;
   readonly includeDocument: boolean;
   /**
-   * Sends the spans still queued, then stops exporting; gives up after `SHUTDOWN_FLUSH_MS`, so a
-   * collector that does not answer cannot hold the process past its shutdown budget.
+   * Sends the spans still queued, then stops exporting; gives up after the exporter's timeout or
+   * the cap `createTracing` was given, whichever is shorter, so a collector that does not answer
+   * cannot hold the process past its shutdown budget.
    */
   shutdown(): Promise<void>;
 }
@@ -48,7 +49,12 @@ const SERVICE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-export function createTracing(config: TracingConfig, logger: Logger): Tracing {
+/**
+ * `flushCapMs`: the longest the last flush may take within the shutdown budget (the exporter's
+ * own timeout, with its retries, may be longer, and a flush may need several exports).
+ */
+export function createTracing(config: TracingConfig, logger: Logger, flushCapMs: number): Tracing {
+  const flushTimeoutMs = Math.min(config.exportTimeoutMs, flushCapMs);
   const exporterOptions = {
     url: config.url,
     headers: { ...config.headers },
@@ -76,25 +82,19 @@ export function createTracing(config: TracingConfig, logger: Logger): Tracing {
     async shutdown() {
       let timer: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<'gave up'>((resolve) => {
-        timer = setTimeout(() => resolve('gave up'), SHUTDOWN_FLUSH_MS);
+        timer = setTimeout(() => resolve('gave up'), flushTimeoutMs);
       });
       const outcome = await Promise.race([provider.shutdown().then(() => 'flushed' as const), gaveUp]);
       clearTimeout(timer);
       if (outcome === 'gave up') {
         logger.warn(
-          { waitedMs: SHUTDOWN_FLUSH_MS },
+          { waitedMs: flushTimeoutMs },
           'stopping without the spans the OTLP endpoint did not take',
         );
       }
     },
   };
 }
-
-/**
- * How long stopping waits for the last spans: within the 3 s the shutdown budget gives the
- * closers (README "Deployment"); the exporter's own timeout (10 s) and retries would exceed it.
- */
-const SHUTDOWN_FLUSH_MS = 2_000;
 
 function createSampler(name: SamplerName, ratio: number): Sampler {
   switch (name) {

@@ -1,18 +1,30 @@
 /**
  * `GET /metrics` as Prometheus scrapes it: on its own port (never the GraphQL port), moved by
  * exactly the workload sent between two scrapes, and with label sets that stay bounded whatever
- * operation names clients make up.
+ * operation names clients make up (and that clients without a token cannot fill). A port that is
+ * taken, or shared by two servers, stops the start with a one-line reason and leaves nothing
+ * listening.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { type AddressInfo, connect, createServer as createNetServer } from 'node:net';
 import { describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../src/config/config.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { startGateway } from '../../src/server/startGateway.ts';
 import { GatewayMetrics } from '../../src/telemetry/metrics.ts';
 import { createUpstreamClient } from '../../src/upstream/httpClient.ts';
-import { DEFAULT_RETRY_POLICY } from '../../src/upstream/retryPolicy.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/upstream/retryPolicy.ts';
 import { UpstreamError } from '../../src/upstream/upstreamErrors.ts';
 import { Scrape, scrape } from '../helpers/prometheus.ts';
 import { TEST_TOKEN, useStack } from '../helpers/stack.ts';
 import { UPDATE_REFERRAL, type UpdateResult } from '../helpers/updateMutation.ts';
+
+/** A retry budget that allows no retry at all. */
+const NO_RETRY_BUDGET: RetryPolicy = {
+  ...DEFAULT_RETRY_POLICY,
+  budget: { ratio: 0, minPerSecond: 0, windowMs: 1000 },
+};
 
 const SERVER = 'http_server_request_duration_seconds';
 const CLIENT = 'http_client_request_duration_seconds';
@@ -250,29 +262,208 @@ describe('metric labels under 1,000 distinct operation names', () => {
   });
 });
 
-describe('a METRICS_PORT already in use', () => {
-  test('fails the start with a reason that names it, and leaves nothing listening', async () => {
-    const { createServer } = await import('node:net');
-    const { startGateway } = await import('../../src/server/startGateway.ts');
-    const { createLogger } = await import('../../src/log/logger.ts');
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const { port } = blocker.address() as { port: number };
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PARTNER_API_URL: 'http://127.0.0.1:9/v1.0',
-      METRICS_PORT: String(port),
+/** A port nothing listens on (a moment ago the kernel gave it out, then it was released). */
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A listener holding a port, as another process would. */
+async function occupy(): Promise<{ port: number; release(): Promise<void> }> {
+  const blocker = createNetServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as AddressInfo;
+  return { port, release: () => new Promise((resolve) => blocker.close(() => resolve())) };
+}
+
+/** Resolves with the socket error code, or `connected` when something still listens on the port. */
+function tryConnect(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
     });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
+
+const UNUSED_UPSTREAM = 'http://127.0.0.1:9/v1.0';
+
+function gatewayConfig(env: Record<string, string>) {
+  return loadConfig({ HOST: '127.0.0.1', PARTNER_API_URL: UNUSED_UPSTREAM, LOG_LEVEL: 'silent', ...env });
+}
+
+describe('a port already in use', () => {
+  test('METRICS_PORT: the start fails with a reason that names it, and the GraphQL port is not left listening', async () => {
+    const blocker = await occupy();
+    const graphqlPort = await freePort();
+    const config = gatewayConfig({ PORT: String(graphqlPort), METRICS_PORT: String(blocker.port) });
     try {
       await expect(
-        startGateway({ config, partnerApiUrl: 'http://127.0.0.1:9/v1.0', logger: createLogger('silent') }),
+        startGateway({ config, partnerApiUrl: UNUSED_UPSTREAM, logger: createLogger('silent') }),
       ).rejects.toThrow(
-        `METRICS_PORT ${port} on 127.0.0.1 is already in use: set METRICS_PORT to a free port`,
+        `METRICS_PORT ${blocker.port} on 127.0.0.1 is already in use: set METRICS_PORT to a free port (0 picks one)`,
       );
     } finally {
-      await new Promise((resolve) => blocker.close(resolve));
+      await blocker.release();
     }
+    expect(await tryConnect(graphqlPort)).toBe('ECONNREFUSED');
+  });
+
+  test('PORT: the start fails with a reason that names PORT (not the metrics port bound first), and the metrics port is closed again', async () => {
+    const blocker = await occupy();
+    const metricsPort = await freePort();
+    const config = gatewayConfig({ PORT: String(blocker.port), METRICS_PORT: String(metricsPort) });
+    try {
+      await expect(
+        startGateway({ config, partnerApiUrl: UNUSED_UPSTREAM, logger: createLogger('silent') }),
+      ).rejects.toMatchObject({
+        name: 'PortUnavailableError',
+        message: `PORT ${blocker.port} on 127.0.0.1 is already in use: set PORT to a free port (0 picks one)`,
+      });
+    } finally {
+      await blocker.release();
+    }
+    expect(await tryConnect(metricsPort)).toBe('ECONNREFUSED');
+  });
+
+  test('stop() closes the metrics port', async () => {
+    const gateway = await startGateway({
+      config: gatewayConfig({ PORT: '0', METRICS_PORT: '0' }),
+      partnerApiUrl: UNUSED_UPSTREAM,
+      logger: createLogger('silent'),
+    });
+    expect((await fetch(gateway.metricsUrl)).status).toBe(200);
+    await gateway.stop();
+    expect(await tryConnect(gateway.metricsPort)).toBe('ECONNREFUSED');
+  });
+});
+
+describe('a real node src/main.ts refused its ports', () => {
+  /** Runs `node src/main.ts` until it exits: its exit code and stderr. */
+  async function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+    const proc = spawn(process.execPath, ['src/main.ts'], {
+      cwd: new URL('../../', import.meta.url).pathname,
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) =>
+      proc.on('exit', (exitCode) => resolve(exitCode)),
+    );
+    return { code, stderr };
+  }
+
+  test('METRICS_PORT equal to PORT: exit 1 with a one-line reason, before binding anything', async () => {
+    const port = await freePort();
+    const run = await runMain({
+      PORT: String(port),
+      METRICS_PORT: String(port),
+      PARTNER_API_URL: UNUSED_UPSTREAM,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `referrals-gateway: Invalid METRICS_PORT: ${port} is also PORT; each server needs a port of its own (0 picks a free one)`,
+    ]);
+  });
+
+  test('PORT taken by another process: exit 1 with a one-line reason naming PORT, no stack trace', async () => {
+    const blocker = await occupy();
+    try {
+      const run = await runMain({
+        PORT: String(blocker.port),
+        METRICS_PORT: '0',
+        PARTNER_API_URL: UNUSED_UPSTREAM,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        `referrals-gateway: PORT ${blocker.port} on 127.0.0.1 is already in use: set PORT to a free port (0 picks one)`,
+      ]);
+    } finally {
+      await blocker.release();
+    }
+  });
+  test('EMULATOR_PORT taken (the embedded emulator, no PARTNER_API_URL): exit 1 with a one-line reason', async () => {
+    const blocker = await occupy();
+    try {
+      const run = await runMain({ PORT: '0', METRICS_PORT: '0', EMULATOR_PORT: String(blocker.port) });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        `referrals-gateway: EMULATOR_PORT ${blocker.port} on 127.0.0.1 is already in use: set EMULATOR_PORT to a free port (0 picks one)`,
+      ]);
+    } finally {
+      await blocker.release();
+    }
+  });
+});
+
+describe('operation names clients make up', () => {
+  const stack = useStack();
+
+  test('60 invented names from clients without a token (or refused) take no label; a real operation after them gets its own', async () => {
+    const before = await scrape(stack.gateway.metricsUrl);
+    const invented = Array.from({ length: 60 }, (_, i) => `Invented${String(i).padStart(2, '0')}`);
+    for (let i = 0; i < invented.length; i += 20) {
+      await Promise.all(
+        invented.slice(i, i + 20).map(async (name) => {
+          // `__typename` needs no Partner API call, hence no token: answered 200 without one.
+          const res = await stack.gql(`query ${name} { __typename }`, undefined, {
+            authorization: undefined,
+          });
+          expect(res.status).toBe(200);
+          expect(res.body.errors).toBeUndefined();
+        }),
+      );
+    }
+    // Not a bearer token: executed, but not admitted.
+    const basic = await stack.gql('query WithBasicAuth { __typename }', undefined, {
+      authorization: 'Basic eDp5',
+    });
+    expect(basic.status).toBe(200);
+    // With a token, but refused once the operation was resolved (requestGuards.ts), before execution.
+    const guarded = await stack.gql(
+      'query RefusedBeforeExecution { _entities(representations: [{ __typename: "NoSuchEntity" }]) { __typename } }',
+    );
+    expect(guarded.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // With a token, refused by validation (an operation never resolved has an empty name label).
+    const invalid = await stack.gql('query RefusedByValidation { noSuchField }');
+    expect(invalid.status).toBe(400);
+
+    const real = await stack.gql('query RealReferrals { referrals(first: 1) { edges { node { id } } } }');
+    expect(real.body.errors).toBeUndefined();
+
+    const after = await scrape(stack.gateway.metricsUrl);
+    const moved = delta(before, after);
+    const count = `${SERVER}_count`;
+    expect(moved(count, { graphql_operation_name: 'RealReferrals', outcome: 'success' })).toBe(1);
+    expect(moved(count, { graphql_operation_name: 'other' })).toBe(60 + 1 + 1);
+    expect(moved(count, { graphql_operation_name: '', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+    const labelled = new Set(after.select(count).map((sample) => sample.labels.graphql_operation_name));
+    for (const name of [...invented, 'WithBasicAuth', 'RefusedBeforeExecution', 'RefusedByValidation']) {
+      expect(labelled.has(name)).toBe(false);
+    }
+  });
+});
+
+describe('METRICS_OPERATION_NAMES', () => {
+  const stack = useStack({ METRICS_OPERATION_NAMES: 'ListedOperation' });
+
+  test('is the whole label set: a listed name keeps its label, any other is `other`, even with a token', async () => {
+    const before = await scrape(stack.gateway.metricsUrl);
+    expect((await stack.gql('query ListedOperation { __typename }')).status).toBe(200);
+    expect((await stack.gql('query UnlistedOperation { __typename }')).status).toBe(200);
+    const moved = delta(before, await scrape(stack.gateway.metricsUrl));
+    const count = `${SERVER}_count`;
+    expect(moved(count, { graphql_operation_name: 'ListedOperation' })).toBe(1);
+    expect(moved(count, { graphql_operation_name: 'other' })).toBe(1);
+    expect(moved(count, { graphql_operation_name: 'UnlistedOperation' })).toBe(0);
   });
 });
 
@@ -282,11 +473,7 @@ describe('retry metrics', () => {
   test('count a retryable failure the retry budget refused', async () => {
     const metrics = new GatewayMetrics({ maxOperationNames: 1 });
     // A budget that allows no retry at all.
-    const client = createUpstreamClient(
-      loadConfig({}).upstream,
-      { ...DEFAULT_RETRY_POLICY, budget: { ratio: 0, minPerSecond: 0, windowMs: 1000 } },
-      { observer: metrics },
-    );
+    const client = createUpstreamClient(loadConfig({}).upstream, NO_RETRY_BUDGET, { observer: metrics });
     const id = String(stack.emulator.listReferrals()[0]?.id);
     stack.emulator.injectFault({
       method: 'GET',
@@ -312,5 +499,41 @@ describe('retry metrics', () => {
     expect(scraped.sum('referrals_gateway_upstream_retries_total', route)).toBe(0);
     expect(scraped.sum(`${CLIENT}_count`, { ...route, http_response_status_code: '503' })).toBe(1);
     expect(stack.emulator.requests).toHaveLength(1);
+  });
+
+  test("a gateway whose retry budget is spent: the refusal shows on the gateway's /metrics", async () => {
+    const gateway = await startGateway({
+      config: gatewayConfig({ PORT: '0', METRICS_PORT: '0', PARTNER_API_URL: stack.emulator.url }),
+      partnerApiUrl: stack.emulator.url,
+      logger: createLogger('silent'),
+      retryPolicy: NO_RETRY_BUDGET,
+    });
+    try {
+      const id = String(stack.emulator.listReferrals()[0]?.id);
+      stack.emulator.injectFault({
+        method: 'GET',
+        idEquals: id,
+        times: 1,
+        fault: { kind: 'status', status: 503 },
+      });
+      const before = await scrape(gateway.metricsUrl);
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: TEST_TOKEN },
+        body: JSON.stringify({
+          query: 'query RetryRefused($id: ID!) { referral(id: $id) { id } }',
+          variables: { id },
+        }),
+      });
+      const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+      const moved = delta(before, await scrape(gateway.metricsUrl));
+      const route = { http_request_method: 'GET', url_template: '/engagements/referrals/{id}' };
+      expect(moved('referrals_gateway_upstream_retry_budget_refusals_total', route)).toBe(1);
+      expect(moved('referrals_gateway_upstream_retries_total', route)).toBe(0);
+      expect(stack.emulator.requests).toHaveLength(1);
+    } finally {
+      await gateway.stop();
+    }
   });
 });

@@ -1,7 +1,9 @@
 /**
- * One trace from the caller (or a router in front) through the gateway to the Partner API: a
- * loopback OTLP receiver gets the HTTP, operation and upstream spans, linked parent to child under
- * the caller's trace id, and the emulator sees a `traceparent` of that trace on every call.
+ * One trace from the caller through the gateway to the Partner API: a loopback OTLP receiver gets
+ * the HTTP, operation and upstream spans, linked parent to child under the caller's trace id, and
+ * the emulator sees a `traceparent` of that trace on every call. Through either router, the
+ * router traces too (exporting to the same receiver): it starts the trace or continues the
+ * client's, and the gateway's spans hang under the router's span for the subgraph request.
  * Without an OTLP endpoint no span is made and no `traceparent` is sent.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,10 +11,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { loadConfig } from '../../src/config/config.ts';
 import { startAccountsSubgraph } from '../../supergraph/accounts/accountsSubgraph.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../helpers/otlpReceiver.ts';
-import { ROUTER_NAMES, type Routers, startRouters } from '../helpers/routers.ts';
+import { ROUTER_NAMES, type RouterName, type Routers, startRouters } from '../helpers/routers.ts';
+import { ROUTER_SERVICE_NAMES } from '../helpers/routerTracing.ts';
 import { type Stack, startStack, TEST_TOKEN } from '../helpers/stack.ts';
 import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
 
+const INTERNAL = 1;
 const SERVER = 2;
 const CLIENT = 3;
 const ERROR = 2;
@@ -264,17 +268,23 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
 });
 
 describe('a collector that takes spans and never answers', () => {
-  test('delays no request, and does not hold stop() for its 60 s export timeout', async () => {
+  test('delays no request, and stop() gives up on it after SPAN_FLUSH_CAP_MS, not its 60 s export timeout', async () => {
     const { createServer } = await import('node:http');
+    const { SPAN_FLUSH_CAP_MS } = await import('../../src/server/shutdown.ts');
     const held: import('node:http').ServerResponse[] = [];
     const silent = createServer((_req, res) => held.push(res));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const stack = await startStack({
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-      OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
-      OTEL_BSP_SCHEDULE_DELAY: '20',
-    });
+    const stack = await startStack(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
+        OTEL_BSP_SCHEDULE_DELAY: '20',
+      },
+      {},
+      { captureLogs: true },
+    );
+    let stopMs = Number.NaN;
     try {
       for (let i = 0; i < 3; i += 1) {
         const res = await stack.gql(
@@ -283,12 +293,20 @@ describe('a collector that takes spans and never answers', () => {
         expect(res.body.errors).toBeUndefined();
       }
     } finally {
-      // Within the test's 20 s: the flush on stop gives up after 2 s.
+      const stopping = performance.now();
+      await stack.gateway.stop();
+      stopMs = performance.now() - stopping;
       await stack.close();
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }
     expect(held.length).toBeGreaterThan(0);
+    // The flush waited min(OTEL_EXPORTER_OTLP_TIMEOUT, SPAN_FLUSH_CAP_MS) and said so; stop()
+    // ended within that plus a generous margin (not a benchmark: the 60 s timeout is the contrast).
+    expect(
+      stack.logLines.find((l) => l.msg === 'stopping without the spans the OTLP endpoint did not take'),
+    ).toMatchObject({ waitedMs: SPAN_FLUSH_CAP_MS });
+    expect(stopMs).toBeLessThan(SPAN_FLUSH_CAP_MS + 3_000);
   });
 });
 
@@ -365,38 +383,137 @@ describe('OTLP over protobuf (the default protocol), with the document asked for
   });
 });
 
-describe.each(ROUTER_NAMES)('through %s in front of the gateway', (routerName) => {
+/**
+ * The spans each test router makes (test/helpers/routers.ts, routerTracing.ts): its root, and its
+ * span for one subgraph request, whose context it sends the subgraph. Hive Gateway's OpenTelemetry
+ * plugin opens an HTTP SERVER span and an `http.fetch` CLIENT span per subgraph fetch.
+ * @apollo/gateway's built-in spans have no HTTP server or client span: its root is
+ * `gateway.request`, and `gateway.fetch` (INTERNAL) is its span for one subgraph request.
+ */
+const ROUTER_SPANS: Record<RouterName, { root: string; subgraphRequest: string; kind: number }> = {
+  hive: { root: 'POST /graphql', subgraphRequest: 'http.fetch', kind: CLIENT },
+  apollo: { root: 'gateway.request', subgraphRequest: 'gateway.fetch', kind: INTERNAL },
+};
+
+describe.each(ROUTER_NAMES)('through %s, tracing, in front of the gateway', (routerName) => {
+  const ROUTER_QUERY = 'query ViaRouter { referrals(first: 2) { edges { node { id name } } } }';
+  const expected = ROUTER_SPANS[routerName];
   let accounts: Awaited<ReturnType<typeof startAccountsSubgraph>>;
   let routers: Routers;
   beforeAll(async () => {
     accounts = await startAccountsSubgraph({ accounts: [], sellerOf: () => null });
-    routers = await startRouters(traced, accounts);
+    routers = await startRouters(traced, accounts, { otlpUrl: receiver.url });
   });
   afterAll(async () => {
     await routers?.stop();
     await accounts?.stop();
   });
 
-  test("the Partner API sees the router's trace id, and the gateway's spans hang under the router's", async () => {
+  /**
+   * Waits for the whole trace (the router's root ends last) and checks the chain every trace
+   * through this router has: router root → … → the router's subgraph-request span → the gateway's
+   * HTTP span → its operation span → its Partner API calls, whose `traceparent`s the emulator got.
+   */
+  async function routerTrace(traceId: string): Promise<{ root: ReceivedSpan; spans: ReceivedSpan[] }> {
+    const all = await receiver.waitFor((received) => {
+      const inTrace = received.filter((s) => s.traceId === traceId);
+      return (
+        inTrace.some((s) => s.serviceName === ROUTER_SERVICE_NAMES[routerName] && s.name === expected.root) &&
+        inTrace.some((s) => s.serviceName === 'referrals-gateway-test' && s.kind === CLIENT)
+      );
+    });
+    const spans = all.filter((s) => s.traceId === traceId);
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const routerSpans = spans.filter((s) => s.serviceName === ROUTER_SERVICE_NAMES[routerName]);
+    const root = routerSpans.find((s) => s.name === expected.root) as ReceivedSpan;
+
+    // One subgraph request (the query touches only ours): the router's span for it, under its root.
+    const subgraphRequests = routerSpans.filter((s) => s.name === expected.subgraphRequest);
+    expect(subgraphRequests).toHaveLength(1);
+    const subgraphRequest = subgraphRequests[0] as ReceivedSpan;
+    expect(subgraphRequest.kind).toBe(expected.kind);
+    let ancestor: ReceivedSpan | undefined = subgraphRequest;
+    while (ancestor !== undefined && ancestor !== root) ancestor = byId.get(ancestor.parentSpanId);
+    expect(ancestor).toBe(root);
+
+    // The gateway's HTTP span hangs under the router's subgraph-request span, and no other.
+    const gatewaySpans = spans.filter((s) => s.serviceName === 'referrals-gateway-test');
+    const http = gatewaySpans.find((s) => s.name === 'POST /graphql') as ReceivedSpan;
+    expect(http).toMatchObject({ kind: SERVER, parentSpanId: subgraphRequest.spanId });
+    const operation = gatewaySpans.find((s) => s.parentSpanId === http.spanId) as ReceivedSpan;
+    expect(operation).toMatchObject({
+      name: 'query',
+      attributes: { 'graphql.operation.type': 'query' },
+    });
+    const calls = gatewaySpans.filter((s) => s.kind === CLIENT);
+    expect(calls.map((s) => s.name)).toEqual(['GET /engagements/referrals']);
+    for (const call of calls) expect(call.parentSpanId).toBe(operation.spanId);
+    expect(gatewaySpans).toHaveLength(3);
+
+    // The Partner API got this trace, each call as the child of the gateway's span for it.
+    const upstream = upstreamTraceparents(traced);
+    expect(upstream.map((c) => c.traceId)).toEqual([traceId]);
+    expect(upstream.map((c) => c.spanId)).toEqual(calls.map((s) => s.spanId));
+    return { root, spans };
+  }
+
+  test("without a client traceparent the router starts the trace: the Partner API sees the router's trace id", async () => {
+    const res = await routers[routerName].post({ query: ROUTER_QUERY }, { authorization: TEST_TOKEN });
+    expect(res.body.errors).toBeUndefined();
+    const [call] = upstreamTraceparents(traced);
+    const traceId = call?.traceId as string;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    const { root, spans } = await routerTrace(traceId);
+    // The trace is the router's: its root has no parent, and the router's spans carry its id.
+    expect(root).toMatchObject({ parentSpanId: '', serviceName: ROUTER_SERVICE_NAMES[routerName] });
+    if (routerName === 'hive') expect(root.kind).toBe(SERVER);
+    const routerSpans = spans.filter((s) => s.serviceName === ROUTER_SERVICE_NAMES[routerName]);
+    expect(routerSpans.map((s) => s.name)).toEqual(
+      expect.arrayContaining([expected.root, expected.subgraphRequest]),
+    );
+    // No `tracestate`: the client sent none, and the router adds none.
+    for (const request of traced.emulator.requests) expect(request.headers).not.toHaveProperty('tracestate');
+  });
+
+  test("a client's traceparent is continued by the router, the gateway and the Partner API call", async () => {
     const { traceId, parentId, header } = newTraceparent();
     const res = await routers[routerName].post(
-      { query: 'query ViaRouter { referrals(first: 2) { edges { node { id name } } } }' },
-      { authorization: TEST_TOKEN, traceparent: header },
+      { query: ROUTER_QUERY },
+      { authorization: TEST_TOKEN, traceparent: header, tracestate: 'client=abc' },
     );
     expect(res.body.errors).toBeUndefined();
-    const upstream = upstreamTraceparents(traced);
-    expect(upstream.length).toBeGreaterThan(0);
-    for (const call of upstream) expect(call.traceId).toBe(traceId);
 
-    const spans = await receiver.waitFor((all) =>
-      all.some((s) => s.traceId === traceId && s.kind === CLIENT),
+    const { root, spans } = await routerTrace(traceId);
+    // The router's root is the client's span's child; everything else hangs under the router.
+    expect(root.parentSpanId).toBe(parentId);
+    expect(spans.filter((s) => s.parentSpanId === parentId)).toEqual([root]);
+    for (const request of traced.emulator.requests) expect(request.headers.tracestate).toBe('client=abc');
+  });
+
+  test('a client that does not sample: the router records nothing, and its trace id still reaches the Partner API', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const res = await routers[routerName].post(
+      { query: ROUTER_QUERY },
+      { authorization: TEST_TOKEN, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-00` },
     );
-    const http = spans.find((s) => s.traceId === traceId && s.parentSpanId === parentId);
-    expect(http?.name).toBe('POST /graphql');
-    const operation = spans.find((s) => s.traceId === traceId && s.parentSpanId === http?.spanId);
-    expect(operation?.attributes['graphql.operation.type']).toBe('query');
-    const client = spans.filter((s) => s.traceId === traceId && s.kind === CLIENT);
-    for (const span of client) expect(span.parentSpanId).toBe(operation?.spanId);
+    expect(res.body.errors).toBeUndefined();
+    expect(upstreamTraceparents(traced).map((c) => c.traceId)).toEqual([traceId]);
+    // A sampled request after it is exported; nothing of the unsampled one ever is.
+    const { traceId: sampled, header } = newTraceparent();
+    await routers[routerName].post(
+      { query: ROUTER_QUERY },
+      { authorization: TEST_TOKEN, traceparent: header },
+    );
+    await receiver.waitFor((all) =>
+      all.some(
+        (s) =>
+          s.traceId === sampled &&
+          s.serviceName === ROUTER_SERVICE_NAMES[routerName] &&
+          s.name === expected.root,
+      ),
+    );
+    expect(receiver.spans().filter((s) => s.traceId === traceId)).toEqual([]);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * Redis goes away under a running gateway and comes back (README "Shared state (Redis)"), on a
- * `redis-server` this test starts itself on a free port, without persistence (the machine's
- * shared Redis is never touched). Two ways of going away: frozen (SIGSTOP: connections stay open
- * and nothing answers, so only the command timeout saves a request) and killed (connections
- * refused). In both:
+ * `redis-server` this test starts itself on a free port, with the persistence the README advises
+ * (`appendonly yes`, `appendfsync always`, in a temporary directory removed afterwards; the
+ * machine's shared Redis is never touched). Two ways of going away: frozen (SIGSTOP: connections
+ * stay open and nothing answers, so only the command timeout saves a request) and killed
+ * (SIGKILL; connections refused). In both:
  *
  * - APQ degrades to misses: a hash alone is PERSISTED_QUERY_NOT_FOUND, the query sent with it
  *   runs, a plain query runs;
@@ -12,8 +13,13 @@
  *   goes through;
  * - every request is answered before its deadline.
  *
- * Then redis-server is started again on the same port and the same gateway, not restarted,
- * recovers: keyed creates work again (once per key), and APQ registers and serves again.
+ * Then redis-server is started again on the same port, reading its AOF, and the same gateway, not
+ * restarted, recovers: a key created before the outage replays without a POST, keyed creates
+ * work again (once per key), and APQ registers and serves again.
+ *
+ * The last test kills Redis while keyed creates are in flight (their POSTs held up by the
+ * emulator), each key sent twice at once: at most one POST per key, every answer a documented
+ * one within its deadline, and after the restart repeats of those keys send nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
@@ -33,7 +39,7 @@ let gateway: Replica;
 const elapsed: number[] = [];
 
 beforeAll(async () => {
-  redis = await ownRedis();
+  redis = await ownRedis({ persistence: 'aof' });
   await redis.start();
   emulator = await startEmulator();
   gateway = await startReplica(emulator, {
@@ -46,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   await emulator?.close();
-  await redis?.stop();
+  await redis?.dispose();
 });
 
 /** Posts and times one request; a request still unanswered well past its deadline fails the test. */
@@ -155,12 +161,19 @@ test('Redis frozen, then killed, then back: degraded as documented, no request p
   const refusedWhileDown = await expectDegraded('Down', before);
   const down = elapsed.slice(downFrom);
 
-  // Back on the same port, empty (no persistence). The gateway reconnects by itself.
+  // Back on the same port, with what its AOF kept. The gateway reconnects by itself.
   await redis.start();
   const restartedAt = performance.now();
   const { keyed: firstCreate, answer: recovered } = await untilRecovered();
   const recoveryMs = performance.now() - restartedAt;
   expect(result(recovered)?.__typename).toBe('CreateReferralSuccess');
+
+  // The key created before the outage survived the SIGKILL: its repeat replays, no POST.
+  const postsBeforeReplay = posts();
+  const replayed = result(await create(before.input, before.key));
+  expect(replayed?.__typename).toBe('CreateReferralSuccess');
+  expect(replayed?.referral?.id).toBe(created?.referral?.id);
+  expect(posts()).toBe(postsBeforeReplay);
 
   // Keys work again, once per key: a repeat replays.
   const postsNow = posts();
@@ -240,3 +253,61 @@ test("Redis refuses the outcome after the POST left: the answer is still the Par
     await short.close();
   }
 }, 30_000);
+
+test('Redis killed while keyed creates are in flight: at most one POST per key, every answer documented and in time, no POST for their repeats after the restart', async () => {
+  const KEYS = 6;
+  const keyed = Array.from({ length: KEYS }, (_, i) => ({
+    input: newReferralInput(),
+    key: `in-flight-${i}-${randomUUID()}`,
+  }));
+  const postsBefore = posts();
+  const errorsBefore = gateway.logLines.filter((line) => line.level === 50).length;
+  const firstElapsed = elapsed.length;
+  // Every POST is held up by the emulator for a second: Redis dies while they are on their way.
+  emulator.injectFault({ method: 'POST', times: KEYS, fault: { kind: 'delay', ms: 1_000 } });
+  // Each key twice at once: one request owns it and POSTs, the other waits for it.
+  const inFlight = keyed.flatMap(({ input, key }) => [create(input, key), create(input, key)]);
+  for (let waited = 0; posts() < postsBefore + KEYS && waited < 500; waited += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(posts()).toBe(postsBefore + KEYS);
+  await redis.stop();
+  const answers = await Promise.all(inFlight);
+
+  const outcome = (answer: Answer) => result(answer)?.__typename ?? codes(answer).join(',');
+  const outcomes = answers.map(outcome);
+  for (const seen of outcomes) {
+    expect(['CreateReferralSuccess', 'ReferralCreationUncertain', 'SHARED_STATE_UNAVAILABLE']).toContain(
+      seen,
+    );
+  }
+  const inFlightPosts = posts() - postsBefore;
+  expect(inFlightPosts).toBeLessThanOrEqual(KEYS);
+  for (const { input } of keyed) {
+    expect(emulator.listReferrals().filter((r) => r.name === input.name)).toHaveLength(1);
+  }
+  const inFlightElapsed = elapsed.slice(firstElapsed);
+  expect(Math.max(...inFlightElapsed)).toBeLessThan(REQUEST_TIMEOUT_MS);
+  // Each owner's outcome could not be recorded: an error line each, as documented.
+  const created = outcomes.filter((seen) => seen === 'CreateReferralSuccess').length;
+  expect(gateway.logLines.filter((line) => line.level === 50).length - errorsBefore).toBe(created);
+
+  // Back with its AOF: the claims in flight are still there. Repeats wait for them (their lease
+  // outlives the deadline), then answer uncertain or, once the lease is over, find the referral;
+  // nothing is POSTed again.
+  await redis.start();
+  await untilRecovered();
+  const postsAfterRestart = posts();
+  const repeats = (await Promise.all(keyed.map(({ input, key }) => create(input, key)))).map(outcome);
+  for (const seen of repeats) expect(['CreateReferralSuccess', 'ReferralCreationUncertain']).toContain(seen);
+  expect(posts()).toBe(postsAfterRestart);
+
+  const count = (list: string[]) =>
+    Object.entries(Object.groupBy(list, (seen) => seen))
+      .map(([seen, all]) => `${all?.length} ${seen}`)
+      .join(', ');
+  report(
+    'shared state, Redis killed mid-create',
+    `${KEYS} keys × 2 requests in flight: ${inFlightPosts} POSTs; answers ${count(outcomes)}; slowest ${Math.round(Math.max(...inFlightElapsed))} ms (deadline ${REQUEST_TIMEOUT_MS} ms); repeats after the restart: ${count(repeats)}, 0 POSTs`,
+  );
+}, 60_000);

@@ -6,21 +6,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/ports.ts';
+
+export { freePort };
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-
-/** A port nothing listens on right now (the OS picks it; released before use). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 export async function waitUntil(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
@@ -122,8 +114,8 @@ export interface Balancer {
 }
 
 /**
- * HAProxy in front of `replicas`, round robin, checking `GET /ready` every 200 ms: two failed
- * checks take a replica out, two good ones put it back. A connection that could not be made is
+ * HAProxy in front of `replicas`, round robin, checking `GET /ready` every 200 ms (each check
+ * may take up to 1 s): three failed checks take a replica out, two good ones put it back. A connection that could not be made is
  * tried on another replica (`retry-on conn-failure` with `redispatch`: nothing was sent, so even a
  * mutation is safe to resend); nothing else is ever retried.
  */
@@ -144,6 +136,9 @@ export async function startBalancer(replicas: readonly Pick<Replica, 'name' | 'p
       '  timeout client 30s',
       '  timeout server 30s',
       '  timeout http-keep-alive 2s',
+      // A health check gets a second of its own: on two busy cores a /ready answer can take more
+      // than the 200 ms check interval without the replica being unwell.
+      '  timeout check 1s',
       '  retries 2',
       '  retry-on conn-failure',
       '  option redispatch',
@@ -154,7 +149,7 @@ export async function startBalancer(replicas: readonly Pick<Replica, 'name' | 'p
       '  balance roundrobin',
       '  option httpchk GET /ready',
       '  http-check expect status 200',
-      '  default-server inter 200ms fastinter 100ms downinter 200ms fall 2 rise 2',
+      '  default-server inter 200ms fastinter 100ms downinter 200ms fall 3 rise 2',
       ...replicas.map((r) => `  server ${r.name} 127.0.0.1:${r.port} check`),
       'listen stats',
       `  bind 127.0.0.1:${statsPort}`,

@@ -6,14 +6,15 @@
  * cursors served by any replica, and a rolling restart under load that fails no request.
  * (`npm run test:scale` runs this file alone; `npm test` includes it.)
  */
-import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type Emulator, startEmulator } from '../../src/emulator/emulatorServer.ts';
 import { startAccountsSubgraph } from '../../supergraph/accounts/accountsSubgraph.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../helpers/otlpReceiver.ts';
+import { deleteKeys, SHARED_REDIS_URL } from '../helpers/redis.ts';
 import { report } from '../helpers/report.ts';
 import { type Routers, startRouters } from '../helpers/routers.ts';
+import { ROUTER_SERVICE_NAMES } from '../helpers/routerTracing.ts';
 import type { Stack } from '../helpers/stack.ts';
 import {
   type Balancer,
@@ -26,10 +27,9 @@ import {
 } from './cluster.ts';
 
 const TOKEN = 'Bearer scale-test';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 /** This run's own keys on the shared Redis; deleted afterwards (never a FLUSH). */
 const REDIS_PREFIX = `scale-test:${randomUUID()}:`;
-/** Long enough for HAProxy to see `/ready` fail twice at 200 ms intervals, with room to spare. */
+/** Long enough for HAProxy to see `/ready` fail three times at 200 ms intervals, with room to spare. */
 const SHUTDOWN_DELAY_MS = 1500;
 /** SIGTERM to exit: the delay, then draining requests that take milliseconds here, plus margin. */
 const SHUTDOWN_BUDGET_MS = SHUTDOWN_DELAY_MS + 3000;
@@ -47,7 +47,7 @@ function replicaEnv(): Record<string, string> {
     NODE_ENV: 'production',
     PARTNER_API_URL: emulator.url,
     CURSOR_SECRET: 'every replica behind one balancer signs cursors with this key',
-    REDIS_URL,
+    REDIS_URL: SHARED_REDIS_URL,
     REDIS_KEY_PREFIX: REDIS_PREFIX,
     SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
@@ -69,7 +69,7 @@ beforeAll(async () => {
   balancer = await startBalancer(ports);
   accounts = await startAccountsSubgraph({ accounts: [], sellerOf: () => null });
   const throughBalancer = { gateway: { url: `${balancer.origin}/graphql` } } as Pick<Stack, 'gateway'>;
-  routers = await startRouters(throughBalancer, accounts);
+  routers = await startRouters(throughBalancer, accounts, { otlpUrl: collector.url });
 }, 240_000);
 
 afterAll(async () => {
@@ -79,10 +79,7 @@ afterAll(async () => {
   for (const replica of replicas) replica.process.kill('SIGKILL');
   await emulator?.close();
   await collector?.close();
-  const keys = execFileSync('redis-cli', ['--scan', '--pattern', `${REDIS_PREFIX}*`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-  if (keys.length > 0) execFileSync('redis-cli', ['del', ...keys]);
+  await deleteKeys(SHARED_REDIS_URL, REDIS_PREFIX);
 });
 
 interface Answer {
@@ -115,34 +112,64 @@ const UPDATE = `mutation($id: ID!, $etag: String!, $notes: String) {
 }`;
 
 describe('three replicas behind HAProxy and Hive Gateway', () => {
-  test('one trace from the client through the router, the balancer and a replica to the Partner API', async () => {
-    const traceId = randomUUID().replaceAll('-', '');
-    const traceparent = `00-${traceId}-${'1'.repeat(16)}-01`;
-    emulator.clearRequests();
-    const res = await routers.hive.post(
-      { query: '{ referrals(first: 1) { edges { node { id } } } }' },
-      { authorization: TOKEN, traceparent },
-    );
-    expect(res.body.errors).toBeUndefined();
-    const calls = emulator.requests;
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    // The replica's operation span and its Partner API call (a client span), in the client's trace.
+  test('one trace from the router through the balancer and a replica to the Partner API', async () => {
+    const SERVER = 2;
     const CLIENT = 3;
-    const spans = await collector.waitFor((all) => {
-      const ours = all.filter((span) => span.traceId === traceId);
-      return (
-        ours.some((span) => span.attributes['graphql.operation.type'] === 'query') &&
-        ours.some(
-          (span) => span.kind === CLIENT && span.attributes['url.template'] === '/engagements/referrals',
-        )
+    /** Sends the query, and returns the trace the Partner API call carried, once fully exported. */
+    async function traced(headers: Record<string, string>) {
+      emulator.clearRequests();
+      const res = await routers.hive.post(
+        { query: '{ referrals(first: 1) { edges { node { id } } } }' },
+        { authorization: TOKEN, ...headers },
       );
-    });
-    const ours = spans.filter((span) => span.traceId === traceId);
+      expect(res.body.errors).toBeUndefined();
+      const calls = emulator.requests;
+      expect(calls).toHaveLength(1);
+      const [, traceId, parentId] =
+        /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(calls[0]?.headers.traceparent ?? '') ?? [];
+      const all = await collector.waitFor((received) => {
+        const ours = received.filter((span) => span.traceId === traceId);
+        return (
+          ours.some((span) => span.serviceName === ROUTER_SERVICE_NAMES.hive && span.kind === SERVER) &&
+          ours.some((span) => span.serviceName === 'referrals-gateway' && span.kind === CLIENT)
+        );
+      });
+      const spans = all.filter((span) => span.traceId === traceId);
+      const router = spans.filter((span) => span.serviceName === ROUTER_SERVICE_NAMES.hive);
+      const replica = spans.filter((span) => span.serviceName === 'referrals-gateway');
+      const root = router.find((span) => span.kind === SERVER && span.name === 'POST /graphql');
+      const fetches = router.filter((span) => span.name === 'http.fetch');
+      expect(fetches).toHaveLength(1);
+      // The replica's HTTP span hangs under the router's subgraph fetch (a CLIENT span), its
+      // operation span under that, and its Partner API call under the operation.
+      const http = replica.find((span) => span.kind === SERVER && span.name === 'POST /graphql');
+      expect(fetches[0]?.kind).toBe(CLIENT);
+      expect(http?.parentSpanId).toBe(fetches[0]?.spanId);
+      const operation = replica.find((span) => span.parentSpanId === http?.spanId);
+      expect(operation?.attributes['graphql.operation.type']).toBe('query');
+      const call = replica.find((span) => span.kind === CLIENT);
+      expect(call).toMatchObject({
+        parentSpanId: operation?.spanId,
+        spanId: parentId,
+        attributes: { 'url.template': '/engagements/referrals' },
+      });
+      return { traceId, root, spans };
+    }
+
+    // No traceparent from the client: the router starts the trace, and the Partner API sees its id.
+    const started = await traced({});
+    expect(started.root?.parentSpanId).toBe('');
     report(
       'scale: trace',
-      `${ours.length} spans of the client's trace: ${ours.map((s) => s.name).join(', ')}`,
+      `${started.spans.length} spans of the router's trace: ${started.spans.map((s) => `${s.serviceName}: ${s.name}`).join(', ')}`,
     );
+
+    // A client's trace is continued by the router, the replica and the Partner API call.
+    const clientTraceId = randomUUID().replaceAll('-', '');
+    const clientSpanId = '1'.repeat(16);
+    const continued = await traced({ traceparent: `00-${clientTraceId}-${clientSpanId}-01` });
+    expect(continued.traceId).toBe(clientTraceId);
+    expect(continued.root?.parentSpanId).toBe(clientSpanId);
   });
 
   test('50 clients × 20 rounds racing one etag: exactly one winner a round, spread over every replica', async () => {

@@ -4,11 +4,13 @@
  * leaks (no stack frame, file path, upstream host, upstream body or token). The recipes are a
  * `Record` over the codes, so a new code fails `tsc` until this test can produce it.
  */
-import { type AddressInfo, connect, createServer } from 'node:net';
+
+import { connect } from 'node:net';
 import { describe, expect, test } from '@jest/globals';
 import { GATEWAY_ERROR_CODES, type GatewayErrorCode } from '../../src/errors/codes.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { startBrokenHandler } from '../helpers/brokenHandler.ts';
+import { freePort } from '../helpers/ports.ts';
 import { type Stack, startStack, TEST_TOKEN, useStack } from '../helpers/stack.ts';
 
 const UPSTREAM_SECRET = 'upstream-secret-marker-7f3a';
@@ -67,18 +69,6 @@ const createInput = (name: string) => ({
   details: { dealValue: 1000, currency: 'USD' },
 });
 
-/** A loopback port nothing listens on (taken from the kernel, then freed). */
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const RECIPES: Record<GatewayErrorCode, Recipe> = {
   UNAUTHENTICATED: (stack) => post(stack, JSON.stringify({ query: '{ referral(id: "x") { id } }' }), {}),
   FORBIDDEN: readWithFault({ kind: 'status', status: 403, body: upstreamBody }),
@@ -90,7 +80,7 @@ const RECIPES: Record<GatewayErrorCode, Recipe> = {
   },
   SHARED_STATE_UNAVAILABLE: async () => {
     // A gateway of its own whose Redis is not there: nothing listens on REDIS_URL's port.
-    const own = await startStack({ REDIS_URL: `redis://127.0.0.1:${await unusedPort()}` });
+    const own = await startStack({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     try {
       return await query(own, CREATE, { input: createInput('Deal'), key: `no-redis-${Date.now()}` });
     } finally {

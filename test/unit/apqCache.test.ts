@@ -15,7 +15,8 @@ import { Redis } from 'ioredis';
 import { createLogger } from '../../src/log/logger.ts';
 import { RedisApqCache } from '../../src/state/redisApqCache.ts';
 import { RedisConnection } from '../../src/state/redisConnection.ts';
-import { deleteKeys, SHARED_REDIS_URL, unusedPort } from '../helpers/redis.ts';
+import { freePort } from '../helpers/ports.ts';
+import { deleteKeys, SHARED_REDIS_URL } from '../helpers/redis.ts';
 
 const PREFIX = `test:apq:${randomUUID()}:`;
 const TTL_SECONDS = 600;
@@ -111,7 +112,7 @@ describe('only the Redis cache', () => {
     });
     const gone = new RedisConnection(
       {
-        url: `redis://127.0.0.1:${await unusedPort()}`,
+        url: `redis://127.0.0.1:${await freePort()}`,
         keyPrefix: PREFIX,
         commandTimeoutMs: 300,
         connectTimeoutMs: 300,

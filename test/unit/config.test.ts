@@ -107,6 +107,64 @@ describe('loadConfig', () => {
     });
   });
 
+  test('refuses two servers on one port, in one line naming both variables; 0 may repeat', () => {
+    const url = 'https://api.partner.microsoft.com/v1.0';
+    expect(() => loadConfig({ PORT: '9464' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: '9464', PARTNER_API_URL: url })).toThrow(
+      /^Invalid METRICS_PORT: 9464 is also PORT; each server needs a port of its own \(0 picks a free one\)$/,
+    );
+    expect(() => loadConfig({ METRICS_PORT: '4000', PARTNER_API_URL: url })).toThrow(
+      /^Invalid METRICS_PORT: 4000 is also PORT;/,
+    );
+    // The embedded emulator (no PARTNER_API_URL) is a third server of the process.
+    expect(() => loadConfig({ EMULATOR_PORT: '4000' })).toThrow(/^Invalid EMULATOR_PORT: 4000 is also PORT;/);
+    expect(() => loadConfig({ EMULATOR_PORT: '9464' })).toThrow(
+      /^Invalid EMULATOR_PORT: 9464 is also METRICS_PORT;/,
+    );
+    // With a real upstream the emulator is not started: its port does not matter.
+    expect(loadConfig({ EMULATOR_PORT: '4000', PARTNER_API_URL: url }).port).toBe(4000);
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '0', EMULATOR_PORT: '0' })).toMatchObject({
+      port: 0,
+      emulatorPort: 0,
+      metrics: { port: 0 },
+    });
+  });
+
+  test('METRICS_OPERATION_NAMES: unset, no allow-list; set, the names listed (trimmed, once each)', () => {
+    expect(loadConfig({}).metrics.operationNames).toBeUndefined();
+    expect(
+      loadConfig({ METRICS_OPERATION_NAMES: ' ReferralList, UpdateReferral ,ReferralList,' }).metrics,
+    ).toEqual({
+      port: 9464,
+      maxOperationNames: 50,
+      operationNames: ['ReferralList', 'UpdateReferral'],
+    });
+    for (const value of ['ReferralList,not-a-name', `A${'b'.repeat(64)}`]) {
+      expect(() => loadConfig({ METRICS_OPERATION_NAMES: value })).toThrow(
+        /^Invalid METRICS_OPERATION_NAMES: must be a comma-separated list of at most 1000 GraphQL operation names/,
+      );
+    }
+  });
+
+  test('REDIS_COMMAND_TIMEOUT_MS is at most a quarter of REQUEST_TIMEOUT_MS; unset, 300 ms or that quarter', () => {
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(() =>
+      loadConfig({ ...redis, REQUEST_TIMEOUT_MS: '1000', REDIS_COMMAND_TIMEOUT_MS: '300' }),
+    ).toThrow(/^Invalid REDIS_COMMAND_TIMEOUT_MS: 300 is more than a quarter of REQUEST_TIMEOUT_MS \(1000\)/);
+    expect(() => loadConfig({ ...redis, REDIS_COMMAND_TIMEOUT_MS: '60000' })).toThrow(
+      /^Invalid REDIS_COMMAND_TIMEOUT_MS: 60000 is more than a quarter of REQUEST_TIMEOUT_MS \(15000\)/,
+    );
+    expect(
+      loadConfig({ ...redis, REQUEST_TIMEOUT_MS: '1000', REDIS_COMMAND_TIMEOUT_MS: '250' }).sharedState?.redis
+        .commandTimeoutMs,
+    ).toBe(250);
+    expect(loadConfig({ ...redis, REQUEST_TIMEOUT_MS: '1000' }).sharedState?.redis.commandTimeoutMs).toBe(
+      250,
+    );
+    // Without REDIS_URL nothing waits on Redis, so nothing is refused.
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '1000', REDIS_COMMAND_TIMEOUT_MS: '300' })).not.toThrow();
+  });
+
   test('a refused REDIS_URL is not echoed (it may carry a password)', () => {
     expect(() => loadConfig({ REDIS_URL: 'redis://:hunter2@host/x' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),

@@ -1,9 +1,13 @@
 /**
  * The idempotency stores, in memory and on Redis, pass one suite: one owner per key, repeats
  * replay, other inputs are refused, waiting repeats wake when the owner finishes, abandoned claims
- * never free a key to POST again, and records lapse 24 hours after the key's first use. Then what
- * only one of them has: the memory store's record cap; on Redis, two replicas racing for one key,
- * the key's expiry in Redis, and a Redis that cannot be reached.
+ * never free a key to POST again, and records lapse a TTL after the key's first use. Then what
+ * only one of them has: the memory store's record cap and exact 24 hours; on Redis, two replicas
+ * racing for one key, leases judged by Redis's clock whatever a replica's says, the key's expiry in
+ * Redis, and a Redis that cannot be reached.
+ *
+ * Time: the memory store takes a clock the test moves; the Redis store reads Redis's clock
+ * (`TIME`), so its time-bound cases use short leases and TTLs and really wait them out.
  *
  * The Redis store runs against the machine's Redis on 127.0.0.1:6379 under a key prefix of this
  * run only, deleted afterwards (SCAN + DEL of that prefix; never a flush).
@@ -22,10 +26,11 @@ import type {
   IdempotentOutcome,
 } from '../../src/services/idempotency/idempotencyStore.ts';
 import { MemoryIdempotencyStore } from '../../src/services/idempotency/memoryIdempotencyStore.ts';
-import { RedisIdempotencyStore } from '../../src/services/idempotency/redisIdempotencyStore.ts';
 import { RedisConnection } from '../../src/state/redisConnection.ts';
+import { RedisIdempotencyStore } from '../../src/state/redisIdempotencyStore.ts';
 import { isSharedStateUnavailable } from '../../src/state/sharedStateError.ts';
-import { deleteKeys, SHARED_REDIS_URL, unusedPort } from '../helpers/redis.ts';
+import { freePort } from '../helpers/ports.ts';
+import { deleteKeys, SHARED_REDIS_URL } from '../helpers/redis.ts';
 
 const HOUR = 60 * 60 * 1000;
 /** This run's keys on the shared Redis. */
@@ -39,13 +44,22 @@ function owner(claim: Claim): string {
   return claim.token;
 }
 
-interface StoreOptions {
-  /** The store's clock (epoch ms). */
-  readonly now?: () => number;
-}
-
 /** A store under test; each call gives one that shares no key with the others. */
-type MakeStore = (options?: StoreOptions) => IdempotencyStore;
+type MakeStore = () => IdempotencyStore;
+
+/** A store with a clock the test can move on: leases and TTLs of `leaseMs` and `ttlMs`. */
+interface TimedStore {
+  readonly store: IdempotencyStore;
+  readonly leaseMs: number;
+  readonly ttlMs: number;
+  /** Epoch ms on the store's clock. */
+  now(): number;
+  /** Moves the store's clock on by at least `ms`. */
+  elapse(ms: number): Promise<void>;
+}
+type MakeTimedStore = () => TimedStore;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const connections: RedisConnection[] = [];
 
@@ -78,12 +92,41 @@ function namespaced(store: IdempotencyStore, namespace: string): IdempotencyStor
   };
 }
 
-const STORES: readonly (readonly [string, MakeStore])[] = [
-  ['in memory', (options = {}) => new MemoryIdempotencyStore({ maxRecords: 1000, ...options })],
-  ['on Redis', (options = {}) => namespaced(new RedisIdempotencyStore(shared, options), randomUUID())],
+function memoryTimed(): TimedStore {
+  let now = 1_000_000;
+  return {
+    store: new MemoryIdempotencyStore({ maxRecords: 1000, now: () => now }),
+    leaseMs: 5_000,
+    ttlMs: 24 * HOUR,
+    now: () => now,
+    elapse: async (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/**
+ * Redis's clock is this machine's, as Date.now() reads it; waiting `ms` after an answer puts
+ * Redis's next `TIME` at least `ms` after the one the answer was made with (plus 5 ms for
+ * rounding to whole milliseconds).
+ */
+function redisTimed(): TimedStore {
+  const ttlMs = 1_000;
+  return {
+    store: namespaced(new RedisIdempotencyStore(shared, { ttlMs }), randomUUID()),
+    leaseMs: 200,
+    ttlMs,
+    now: Date.now,
+    elapse: (ms) => sleep(ms + 5),
+  };
+}
+
+const STORES: readonly (readonly [string, MakeStore, MakeTimedStore])[] = [
+  ['in memory', () => new MemoryIdempotencyStore({ maxRecords: 1000 }), memoryTimed],
+  ['on Redis', () => namespaced(new RedisIdempotencyStore(shared), randomUUID()), redisTimed],
 ];
 
-describe.each(STORES)('the idempotency store %s', (_name, makeStore) => {
+describe.each(STORES)('the idempotency store %s', (_name, makeStore, makeTimedStore) => {
   test('the first claim owns the key; after it completes, a repeat replays the outcome', async () => {
     await connected;
     const store = makeStore();
@@ -167,30 +210,31 @@ describe.each(STORES)('the idempotency store %s', (_name, makeStore) => {
   });
 
   test('an owner that never finishes loses the key to "uncertain", never to a new POST', async () => {
-    let now = 1_000_000;
-    const store = makeStore({ now: () => now });
-    const token = owner(await store.claim('k', 'f', { leaseMs: 5_000, waitUntil: now }));
-    now += 5_000;
-    expect(await store.claim('k', 'f', { leaseMs: 5_000, waitUntil: now })).toEqual({
-      kind: 'replay',
-      outcome: { kind: 'uncertain', since: 1_000_000 },
-    });
+    const { store, leaseMs, now, elapse } = makeTimedStore();
+    const claimedFrom = now();
+    const token = owner(await store.claim('k', 'f', { leaseMs, waitUntil: now() }));
+    const claimedBy = now();
+    await elapse(leaseMs);
+    const lapsed = await store.claim('k', 'f', { leaseMs, waitUntil: now() });
+    expect(lapsed).toEqual({ kind: 'replay', outcome: { kind: 'uncertain', since: expect.any(Number) } });
+    // "Uncertain since" is when the claim was taken.
+    const since = lapsed.kind === 'replay' && lapsed.outcome.kind === 'uncertain' ? lapsed.outcome.since : 0;
+    expect(since).toBeGreaterThanOrEqual(claimedFrom);
+    expect(since).toBeLessThanOrEqual(claimedBy);
     // Should the owner still finish, what it learned is kept.
     await store.complete('k', token, { kind: 'created', referralId: 'r-late' });
-    expect(await store.claim('k', 'f', { leaseMs: 5_000, waitUntil: now })).toMatchObject({
+    expect(await store.claim('k', 'f', { leaseMs, waitUntil: now() })).toMatchObject({
       outcome: { kind: 'created', referralId: 'r-late' },
     });
   });
 
-  test('a record lives 24 hours from the first use of its key', async () => {
-    let now = 0;
-    const store = makeStore({ now: () => now });
-    const token = owner(await store.claim('k', 'f', noWait(now)));
+  test('a record lapses its TTL after the first use of its key', async () => {
+    const { store, ttlMs, now, elapse } = makeTimedStore();
+    const token = owner(await store.claim('k', 'f', noWait(now())));
     await store.complete('k', token, { kind: 'created', referralId: 'r-1' });
-    now = 24 * HOUR - 1;
-    expect((await store.claim('k', 'f', noWait(now))).kind).toBe('replay');
-    now = 24 * HOUR;
-    expect((await store.claim('k', 'f', noWait(now))).kind).toBe('owner');
+    expect((await store.claim('k', 'f', noWait(now()))).kind).toBe('replay');
+    await elapse(ttlMs);
+    expect((await store.claim('k', 'f', noWait(now()))).kind).toBe('owner');
   });
 
   test('property: however claims, completions and releases interleave, a live key has at most one owner', async () => {
@@ -235,7 +279,18 @@ describe.each(STORES)('the idempotency store %s', (_name, makeStore) => {
   });
 });
 
-describe('only in memory: at most maxRecords finished records', () => {
+describe('only in memory: at most maxRecords finished records; exactly 24 hours', () => {
+  test('a record lives 24 hours from the first use of its key, to the millisecond', async () => {
+    let now = 0;
+    const store = new MemoryIdempotencyStore({ maxRecords: 1000, now: () => now });
+    const token = owner(await store.claim('k', 'f', noWait(now)));
+    await store.complete('k', token, { kind: 'created', referralId: 'r-1' });
+    now = 24 * HOUR - 1;
+    expect((await store.claim('k', 'f', noWait(now))).kind).toBe('replay');
+    now = 24 * HOUR;
+    expect((await store.claim('k', 'f', noWait(now))).kind).toBe('owner');
+  });
+
   test('past maxRecords the oldest finished records go first; records in flight stay', async () => {
     const store = new MemoryIdempotencyStore({ maxRecords: 3 });
     const inFlight = owner(await store.claim('in-flight', 'f', noWait()));
@@ -293,22 +348,40 @@ describe('only on Redis: replicas, expiry, outages', () => {
   });
 
   test('concurrent repeats of an abandoned claim all become "uncertain"; none becomes an owner', async () => {
-    let now = 5_000_000;
-    const stores = [
-      new RedisIdempotencyStore(shared, { now: () => now }),
-      new RedisIdempotencyStore(shared, { now: () => now }),
-    ];
+    await connected;
+    const other = redisConnection();
+    await other.connect();
+    const stores = [new RedisIdempotencyStore(shared), new RedisIdempotencyStore(other)];
     const key = `abandoned-${randomUUID()}`;
-    owner(await (stores[0] as RedisIdempotencyStore).claim(key, 'f', { leaseMs: 1_000, waitUntil: now }));
-    now += 1_000;
+    owner(
+      await (stores[0] as RedisIdempotencyStore).claim(key, 'f', { leaseMs: 200, waitUntil: Date.now() }),
+    );
+    await sleep(205);
     const claims = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        (stores[i % 2] as RedisIdempotencyStore).claim(key, 'f', { leaseMs: 1_000, waitUntil: now }),
+        (stores[i % 2] as RedisIdempotencyStore).claim(key, 'f', { leaseMs: 200, waitUntil: Date.now() }),
       ),
     );
-    expect(new Set(claims.map((claim) => JSON.stringify(claim)))).toEqual(
-      new Set([JSON.stringify({ kind: 'replay', outcome: { kind: 'uncertain', since: 5_000_000 } })]),
-    );
+    const kinds = new Set(claims.map((claim) => JSON.stringify(claim)));
+    expect(kinds.size).toBe(1);
+    expect(claims[0]).toMatchObject({ kind: 'replay', outcome: { kind: 'uncertain' } });
+  });
+
+  test("a replica whose clock runs an hour ahead does not end another's lease early", async () => {
+    await connected;
+    const honest = new RedisIdempotencyStore(shared);
+    const ahead = new RedisIdempotencyStore(shared, { now: () => Date.now() + HOUR });
+    const key = `skew-${randomUUID()}`;
+    const token = owner(await honest.claim(key, 'f', { leaseMs: 60_000, waitUntil: Date.now() }));
+    // On its own clock the lease ended 59 minutes ago; on Redis's it holds: the repeat waits.
+    expect(await ahead.claim(key, 'f', { leaseMs: 60_000, waitUntil: Date.now() + HOUR + 50 })).toEqual({
+      kind: 'inProgress',
+    });
+    await honest.complete(key, token, { kind: 'created', referralId: 'r-1' });
+    expect(await ahead.claim(key, 'f', { leaseMs: 60_000, waitUntil: Date.now() + HOUR })).toEqual({
+      kind: 'replay',
+      outcome: { kind: 'created', referralId: 'r-1' },
+    });
   });
 
   test('Redis itself bounds the store: a record expires 24 hours after its key was first used', async () => {
@@ -328,11 +401,13 @@ describe('only on Redis: replicas, expiry, outages', () => {
   });
 
   test('Redis unreachable: a claim fails with SharedStateUnavailableError; completing, releasing and resolving never throw', async () => {
-    const gone = redisConnection(`redis://127.0.0.1:${await unusedPort()}`, 300);
+    const gone = redisConnection(`redis://127.0.0.1:${await freePort()}`, 300);
     expect(await gone.connect()).toBe(false);
     const store = new RedisIdempotencyStore(gone);
     const failure = await store.claim('k', 'f', noWait()).catch((error: unknown) => error);
     expect(isSharedStateUnavailable(failure)).toBe(true);
+    // Never written, so there is no late claim to release.
+    expect(gone.pendingReplays).toBe(0);
     await expect(store.complete('k', 't', { kind: 'created', referralId: 'r-1' })).resolves.toBeUndefined();
     await expect(store.release('k', 't')).resolves.toBeUndefined();
     await expect(store.resolve('k', 'f', 'r-1')).resolves.toBeUndefined();

@@ -2,8 +2,9 @@
  * Where `createReferral` keeps what became of each idempotency key (README "Creating referrals"):
  * key → the fingerprint of the input it was first used with, and the outcome. In memory per
  * process (memoryIdempotencyStore.ts), or with `REDIS_URL` on Redis, shared by every replica
- * (redisIdempotencyStore.ts): the interface is asynchronous and assumes no shared memory, and both
- * pass one test suite (test/unit/idempotencyStore.test.ts).
+ * (src/state/redisIdempotencyStore.ts, beside the Redis connection it needs: this layer knows no
+ * Redis): the interface is asynchronous and assumes no shared memory, and both pass one test
+ * suite (test/unit/idempotencyStore.test.ts).
  *
  * A record holds no customer data: only the fingerprint (a hash), the outcome's kind, the created
  * referral's id, and when an uncertain create was sent. A replay of a success reads the referral
@@ -41,7 +42,10 @@ export interface ClaimOptions {
   readonly leaseMs: number;
   /** Epoch ms: how long to wait for another request holding the same key to finish. */
   readonly waitUntil: number;
-  /** Gives up waiting (answering `inProgress`) when aborted. */
+  /**
+   * The request's: when it aborts the claim gives up (answering `inProgress`), while waiting for
+   * another request and in the middle of a call to a store on Redis.
+   */
   readonly signal?: AbortSignal | undefined;
 }
 

@@ -5,9 +5,9 @@
  * of creates still in flight are never evicted (evicting one would let a waiting repeat POST
  * again); their number is bounded by the requests in flight, i.e. by the connections.
  *
- * A request waiting for another that holds the same key is woken when that one finishes (a
- * listener per key), or gives up at its own bound; the store shared by replicas
- * (redisIdempotencyStore.ts) polls instead.
+ * A request waiting for another that holds the same key is woken when that one finishes
+ * (keyWaiters.ts), or gives up at its own bound; the store shared by replicas
+ * (src/state/redisIdempotencyStore.ts) also polls.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -17,6 +17,7 @@ import {
   type IdempotencyStore,
   type IdempotentOutcome,
 } from './idempotencyStore.ts';
+import { KeyWaiters } from './keyWaiters.ts';
 
 export interface MemoryIdempotencyStoreOptions {
   /** Finished records kept at most (`IDEMPOTENCY_MAX_RECORDS`). */
@@ -47,7 +48,7 @@ type Entry =
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #entries = new Map<string, Entry>();
-  readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #waiters = new KeyWaiters();
   readonly #maxRecords: number;
   readonly #ttlMs: number;
   readonly #now: () => number;
@@ -92,7 +93,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       }
       const until = Math.min(options.waitUntil, entry.leaseUntil);
       if (until <= now || options.signal?.aborted) return { kind: 'inProgress' };
-      await this.#changed(key, until - now, options.signal);
+      await this.#waiters.changed(key, until - now, options.signal);
     }
   }
 
@@ -106,14 +107,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       outcome,
       expiresAt: entry.expiresAt,
     });
-    this.#notify(key);
+    this.#waiters.notify(key);
   }
 
   async release(key: string, token: string): Promise<void> {
     const entry = this.#entries.get(key);
     if (entry === undefined || entry.token !== token || entry.state !== 'pending') return;
     this.#entries.delete(key);
-    this.#notify(key);
+    this.#waiters.notify(key);
   }
 
   async resolve(key: string, fingerprint: string, referralId: string): Promise<void> {
@@ -122,7 +123,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       return;
     }
     this.#entries.set(key, { ...entry, outcome: { kind: 'created', referralId } });
-    this.#notify(key);
+    this.#waiters.notify(key);
   }
 
   /** The entry for `key` unless it expired (then it is dropped). */
@@ -152,34 +153,5 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       if (entry.expiresAt > now) return;
       this.#entries.delete(key);
     }
-  }
-
-  /** Resolves when `key` changes, after `ms`, or on abort, whichever comes first. */
-  #changed(key: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      let waiters = this.#waiters.get(key);
-      if (waiters === undefined) {
-        waiters = new Set();
-        this.#waiters.set(key, waiters);
-      }
-      const set = waiters;
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        set.delete(done);
-        if (set.size === 0 && this.#waiters.get(key) === set) this.#waiters.delete(key);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      signal?.addEventListener('abort', done, { once: true });
-      set.add(done);
-    });
-  }
-
-  #notify(key: string): void {
-    const waiters = this.#waiters.get(key);
-    if (waiters === undefined) return;
-    for (const wake of [...waiters]) wake();
   }
 }

@@ -1,7 +1,8 @@
 /**
- * What tracing is configured with (parsed from the standard `OTEL_*` variables by
- * src/config/config.ts). Apart from tracing.ts so that reading the configuration does not load
- * the OpenTelemetry SDK: a gateway without an OTLP endpoint never loads it.
+ * What tracing is configured with, parsed from the standard `OTEL_*` variables by config.ts.
+ * Here, in src/config/, and not beside src/telemetry/tracing.ts: the configuration imports
+ * nothing of src/telemetry/ (docs/architecture.md), and reading it never loads the OpenTelemetry
+ * SDK (a gateway without an OTLP endpoint never loads it).
  */
 
 /** `OTEL_TRACES_SAMPLER` values (opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables). */

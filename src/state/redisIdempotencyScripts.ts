@@ -17,27 +17,35 @@
  * | `ea` | when the record lapses (epoch ms; Redis also expires the key then, `PEXPIRE`) |
  * | `ok`, `ov` | the outcome: `created` + the referral id, or `uncertain` + since when (epoch ms) |
  *
- * Times come from the gateway's clock (ARGV), as in the memory store; replicas' clocks need only
- * agree to well within the lease margin (seconds).
+ * "Now" is Redis's clock (`TIME`), never a replica's: every lease is taken and judged by one
+ * clock, so a replica whose clock runs ahead cannot end another's lease early. Scripts calling
+ * `TIME` before writing are replicated by their effects, the default since Redis 5
+ * (redis.io/docs/latest/develop/programmability/eval-intro, "Script replication").
  */
-import { luaScript } from '../../state/redisConnection.ts';
+import { luaScript } from './redisConnection.ts';
+
+/** Redis's clock in epoch ms, for the scripts below. */
+const NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
 
 /**
- * KEYS[1] the record; ARGV fingerprint, new token, now, lease until, lapses at, TTL in ms.
- * → {'owner'} | {'mismatch'} | {'replay', kind, value} | {'wait', lease until}
+ * KEYS[1] the record; ARGV fingerprint, new token, lease in ms, TTL in ms.
+ * → {'owner'} | {'mismatch'} | {'replay', kind, value} | {'wait', ms left of the lease}
  */
 export const CLAIM = luaScript(
   'idempotency claim',
-  `
+  `${NOW}
 local r = redis.call('HMGET', KEYS[1], 'st', 'fp', 'sa', 'lu', 'ea', 'ok', 'ov')
-local now = tonumber(ARGV[3])
 if r[1] and tonumber(r[5]) <= now then
   redis.call('DEL', KEYS[1])
   r[1] = false
 end
 if not r[1] then
-  redis.call('HSET', KEYS[1], 'st', 'p', 'fp', ARGV[1], 'tk', ARGV[2], 'sa', ARGV[3], 'lu', ARGV[4], 'ea', ARGV[5])
-  redis.call('PEXPIRE', KEYS[1], ARGV[6])
+  local lease, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
+  redis.call('HSET', KEYS[1], 'st', 'p', 'fp', ARGV[1], 'tk', ARGV[2], 'sa', now, 'lu', now + lease, 'ea', now + ttl)
+  redis.call('PEXPIRE', KEYS[1], ttl)
   return {'owner'}
 end
 if r[2] ~= ARGV[1] then return {'mismatch'} end
@@ -47,7 +55,7 @@ if tonumber(r[4]) <= now then
   redis.call('HSET', KEYS[1], 'st', 'd', 'ok', 'uncertain', 'ov', r[3])
   return {'replay', 'uncertain', r[3]}
 end
-return {'wait', r[4]}
+return {'wait', tonumber(r[4]) - now}
 `,
 );
 
@@ -64,7 +72,10 @@ return 1
 `,
 );
 
-/** KEYS[1]; ARGV token. Forgets a claim still in flight, only for its owner. → 1 when forgotten */
+/**
+ * KEYS[1]; ARGV token. Forgets a claim still in flight, only for its owner; repeating it is
+ * harmless (the token is unique to one claim). → 1 when forgotten
+ */
 export const RELEASE = luaScript(
   'idempotency release',
   `

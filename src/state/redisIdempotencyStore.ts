@@ -1,18 +1,23 @@
 /**
- * The idempotency store on Redis (idempotencyStore.ts; README "Shared state (Redis)"): every
- * replica sees the same records, so a repeat of a key is recognised whichever replica it reaches
- * and concurrent claims from different replicas yield exactly one owner (each step is one Lua
- * script, redisIdempotencyScripts.ts).
+ * The idempotency store on Redis (src/services/idempotency/idempotencyStore.ts, whose interface it
+ * implements; README "Shared state (Redis)"): every replica sees the same records, so a repeat of
+ * a key is recognised whichever replica it reaches and concurrent claims from different replicas
+ * yield exactly one owner (each step is one Lua script, redisIdempotencyScripts.ts). Leases and
+ * expiry are judged by Redis's clock, never a replica's.
  *
  * - **Bounded** by Redis itself: a record's key expires 24 hours after the key's first use.
  * - **Waiting** for a claim in flight is polling, 25 ms doubling to 250 ms, within the caller's
  *   `waitUntil` and the claim's lease; a claim finished on this replica wakes its local waiters at
- *   once. (Keyspace notifications would need a second connection and a server setting; polling
- *   a handful of requests that repeat a key in the same second costs nothing.)
+ *   once (keyWaiters.ts). (Keyspace notifications would need a second connection and a server
+ *   setting; polling a handful of requests that repeat a key in the same second costs nothing.)
  * - **Redis unreachable or too slow** (`REDIS_COMMAND_TIMEOUT_MS` per call): `claim` throws
  *   `SharedStateUnavailableError` and the create is refused (`SHARED_STATE_UNAVAILABLE`) before
- *   anything is sent. There is no fallback to this replica's memory: a record only one replica
- *   knows would let a repeat reaching another replica POST a second time.
+ *   anything is sent. A request whose signal aborts (its deadline, its client gone) stops at once,
+ *   in the middle of a call too, and gets `inProgress`, as when it gives up waiting. There is no fallback to this
+ *   replica's memory: a record only one replica knows would let a repeat reaching another replica
+ *   POST a second time.
+ * - **A claim that failed but may still run** (written, its answer late or lost) is released with
+ *   its token, until Redis answers the release (`#forget`), so that it does not hold the key.
  * - **Redis failing after the POST was sent** (`complete`, `release` or `resolve` fails): the
  *   caller still gets what the Partner API answered (these never throw; the failure is logged).
  *   The record stays a claim in flight until its lease ends (the request deadline plus 5 s); after
@@ -20,21 +25,29 @@
  *   never POSTs again. A failed `release` costs a correct repeat its key in the same way.
  */
 import { randomUUID } from 'node:crypto';
-import type { RedisConnection } from '../../state/redisConnection.ts';
-import { SharedStateUnavailableError, sharedStateCause } from '../../state/sharedStateError.ts';
 import {
   type Claim,
   type ClaimOptions,
   IDEMPOTENCY_TTL_MS,
   type IdempotencyStore,
   type IdempotentOutcome,
-} from './idempotencyStore.ts';
+} from '../services/idempotency/idempotencyStore.ts';
+import { KeyWaiters } from '../services/idempotency/keyWaiters.ts';
+import type { RedisConnection } from './redisConnection.ts';
 import { CLAIM, COMPLETE, RELEASE, RESOLVE } from './redisIdempotencyScripts.ts';
+import {
+  isSharedStateUnavailable,
+  SharedStateUnavailableError,
+  sharedStateCause,
+} from './sharedStateError.ts';
 
 export interface RedisIdempotencyStoreOptions {
-  /** Default 24 hours. */
+  /** How long a record lives from its key's first use; default 24 hours (tests pass less). */
   readonly ttlMs?: number;
-  /** The clock (epoch ms); tests pass their own. */
+  /**
+   * The clock `ClaimOptions.waitUntil` is read against (epoch ms; the caller's own). Leases and
+   * expiry never use it: they are Redis's clock.
+   */
   readonly now?: () => number;
 }
 
@@ -46,7 +59,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #redis: RedisConnection;
   readonly #ttlMs: number;
   readonly #now: () => number;
-  readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #waiters = new KeyWaiters();
 
   constructor(redis: RedisConnection, options: RedisIdempotencyStoreOptions = {}) {
     this.#redis = redis;
@@ -68,20 +81,21 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async #claim(key: string, fingerprint: string, options: ClaimOptions): Promise<Claim> {
     let pause = POLL_FIRST_MS;
     for (;;) {
-      const now = this.#now();
       const token = randomUUID();
       let reply: unknown;
       try {
-        reply = await this.#redis.run(CLAIM, this.#key(key), [
-          fingerprint,
-          token,
-          now,
-          now + options.leaseMs,
-          now + this.#ttlMs,
-          this.#ttlMs,
-        ]);
+        reply = await this.#redis.run(
+          CLAIM,
+          this.#key(key),
+          [fingerprint, token, options.leaseMs, this.#ttlMs],
+          {
+            signal: options.signal,
+          },
+        );
       } catch (error) {
-        this.#forget(key, token);
+        if (!isSharedStateUnavailable(error) || error.mayHaveRun) this.#forget(key, token);
+        // The request is over (deadline, client gone): it gives up as while waiting.
+        if (options.signal?.aborted) return { kind: 'inProgress' };
         throw error;
       }
       const [kind, first, second] = Array.isArray(reply) ? (reply as unknown[]) : [];
@@ -97,9 +111,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
         default:
           throw new SharedStateUnavailableError('idempotency claim: unexpected reply');
       }
-      const until = Math.min(options.waitUntil, Number(first));
+      // The lease's end as Redis counts it, on the caller's clock.
+      const now = this.#now();
+      const until = Math.min(options.waitUntil, now + Number(first));
       if (!(until > now) || options.signal?.aborted) return { kind: 'inProgress' };
-      await this.#changed(key, Math.min(pause, until - now), options.signal);
+      await this.#waiters.changed(key, Math.min(pause, until - now), options.signal);
       pause = Math.min(pause * 2, POLL_MAX_MS);
     }
   }
@@ -120,7 +136,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       );
       return;
     }
-    this.#notify(key);
+    this.#waiters.notify(key);
   }
 
   async release(key: string, token: string): Promise<void> {
@@ -133,7 +149,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       );
       return;
     }
-    this.#notify(key);
+    this.#waiters.notify(key);
   }
 
   async resolve(key: string, fingerprint: string, referralId: string): Promise<void> {
@@ -148,52 +164,30 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       );
       return;
     }
-    this.#notify(key);
+    this.#waiters.notify(key);
   }
 
   /**
-   * A claim that timed out may still run once Redis answers again (a command sent is not taken
-   * back), leaving a claim in flight that nobody owns: repeats would wait for it, then find the
-   * key "uncertain" for good, though this request sent nothing. A release with its token, sent
-   * behind it on the same connection (whole, not by SHA: its answer may come too late to follow
-   * up a NOSCRIPT), runs after it and forgets it; where the claim never ran, the release finds
-   * nothing of its own and does nothing.
+   * A claim that failed after it was written may still run once Redis gets to it (a command sent
+   * is not taken back), leaving a claim in flight that nobody owns: repeats would wait for it,
+   * then find the key "uncertain" for 24 hours, though this request sent nothing. So it is
+   * released with its token: sent at once, behind the claim when the connection still stands, and
+   * when that gets no answer (the connection is down, or Redis still does not answer) kept and
+   * sent again once the connection is ready again, until Redis answers it (for the record's
+   * lifetime; at most 1,000 kept, redisConnection.ts). Repeating it is harmless: only this claim
+   * has its token, and a release finds nothing where the claim never ran.
+   *
+   * What remains: a claim written on a connection that then died runs only if Redis reads it
+   * before it notices the close, normally long before the next connection is ready to carry the
+   * release; should it come later still (its packets held up in the network past the reconnect),
+   * it lapses into "uncertain" after its lease.
    */
   #forget(key: string, token: string): void {
-    this.#redis.runWhole(RELEASE, this.#key(key), [token]).catch(() => undefined);
+    this.#redis.runUntilAnswered(token, RELEASE, this.#key(key), [token], Date.now() + this.#ttlMs);
   }
 
   #key(key: string): string {
     return this.#redis.key('idempotency', key);
-  }
-
-  /** Resolves when this replica finishes `key`, after `ms`, or on abort, whichever comes first. */
-  #changed(key: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      let waiters = this.#waiters.get(key);
-      if (waiters === undefined) {
-        waiters = new Set();
-        this.#waiters.set(key, waiters);
-      }
-      const set = waiters;
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        set.delete(done);
-        if (set.size === 0 && this.#waiters.get(key) === set) this.#waiters.delete(key);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      signal?.addEventListener('abort', done, { once: true });
-      set.add(done);
-    });
-  }
-
-  #notify(key: string): void {
-    const waiters = this.#waiters.get(key);
-    if (waiters === undefined) return;
-    for (const wake of [...waiters]) wake();
   }
 }
 
