@@ -56,7 +56,7 @@ import {
   startFlags,
   waitFor,
 } from './harness.ts';
-import { AUTHORIZATION, BenchState } from './scenarios.ts';
+import { AUTHORIZATION, BenchState } from './state.ts';
 
 const env = process.env;
 const BASELINE = env.HOSTILE_BASELINE || '4b16c25';

@@ -1,315 +1,281 @@
 /**
- * The five bench scenarios, each as (a) autocannon request lists (closed-loop throughput) and
- * (b) one async operation on an undici Pool (open-loop fixed rate), for a REST target (the
- * emulator itself or the bare proxy) and for a GraphQL target. Shared state keeps the ids of the
- * seed and the current eTag of each referral, and counts what went wrong.
+ * The bench scenarios as typed data: what each operation is (its GraphQL document and its REST
+ * equivalent), which contestants run it, how many upstream calls one operation costs, and the
+ * expectations (issue #14's targets) the report checks against every run. Plain data, no I/O and
+ * no functions: bench/operations.ts turns a scenario into requests, bench/expectations.ts checks
+ * the expectations generically.
  */
-import type { AutocannonRequest } from 'autocannon';
-import type { Pool } from 'undici';
 import { ALL_REFERRAL_FIELDS, MEMBER_FRAGMENT } from '../test/helpers/selections.ts';
+import type { ContestantName, ExtraContestant } from './contestants.ts';
 
-export const AUTHORIZATION = 'Bearer bench';
 export const REPRESENTATIONS = 20;
 export const LIST_SIZE = 50;
+/** Page size of the `relatedReferrals` scenario. */
+export const RELATED_PAGE_SIZE = 20;
+/**
+ * Distinct engagements among the seed's newest `RELATED_PAGE_SIZE` referrals (the emulator's
+ * deterministic seed, src/emulator/seed.ts); bench/run.ts checks it against the seed it gets.
+ */
+export const RELATED_PAGE_ENGAGEMENTS = 17;
 
-const DOCS = {
-  1: 'query One($id: ID!) { referral(id: $id) { id name status etag } }',
-  2: `query Full($id: ID!) { referral(id: $id) { ${ALL_REFERRAL_FIELDS} } } ${MEMBER_FRAGMENT}`,
-  3: `query List { referrals(first: ${LIST_SIZE}) { edges { node { ${ALL_REFERRAL_FIELDS} } } pageInfo { hasNextPage endCursor } } } ${MEMBER_FRAGMENT}`,
-  4: `mutation Update($id: ID!, $input: UpdateReferralInput!, $etag: String!) {
+const UPDATE_DOC = `mutation Update($id: ID!, $input: UpdateReferralInput!, $etag: String!) {
   updateReferral(id: $id, input: $input, etag: $etag) {
     __typename
     ... on UpdateReferralSuccess { referral { id etag name status } }
     ... on ReferralPreconditionFailed { currentEtag currentReferral { id etag } }
     ... on ReferralError { message }
   }
-}`,
-  5: 'query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Referral { id name status } } }',
-} as const;
+}`;
 
-export type ScenarioId = 1 | 2 | 3 | 4 | 5;
+export type ScenarioId = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+
+/** How an operation's answer is judged (bench/operations.ts). */
+export type ResultCheck =
+  /** HTTP 200 and no `errors`. */
+  | 'noErrors'
+  /** `updateReferral` answered `UpdateReferralSuccess`; `ReferralPreconditionFailed` is a conflict. */
+  | 'updateSuccess'
+  /** `createReferral` answered `CreateReferralSuccess`. */
+  | 'createSuccess';
+
+/** Upstream calls one operation of the gateway costs. */
+export type UpstreamCalls = { readonly exactly: number } | { readonly atMost: number };
+
+/**
+ * One expectation, checked generically against a run (bench/expectations.ts). `target` is the
+ * number of the target in issue #14 it stands for.
+ */
+export type Expectation =
+  /** CPU per operation (CPU % ÷ ops/s, instant upstream, closed loop) ≤ `maxRatio` × the baseline's. */
+  | {
+      readonly kind: 'cpuPerOp';
+      readonly target: number;
+      readonly contestant: ContestantName;
+      readonly baseline: ContestantName;
+      readonly maxRatio: number;
+    }
+  /** Added p50/p99 over `rest` at the fixed rate ≤ the baseline's added p50/p99 + the slack. */
+  | {
+      readonly kind: 'addedLatency';
+      readonly target: number;
+      readonly contestant: ContestantName;
+      readonly baseline: ContestantName;
+      readonly p50SlackMs: number;
+      readonly p99SlackMs: number;
+    }
+  /** More operations per second than `rival` (instant upstream, medians). */
+  | {
+      readonly kind: 'ahead';
+      readonly target: number;
+      readonly contestant: ContestantName;
+      readonly rival: ContestantName;
+    }
+  /** Upstream requests per operation (fixed rate, every operation counted; worst run). */
+  | ({
+      readonly kind: 'upstreamCalls';
+      readonly target: number;
+      readonly contestant: ContestantName;
+    } & UpstreamCalls)
+  /** Peak RSS (instant upstream, highest of the runs) ≤ the baseline's + `maxExtraMb`. */
+  | {
+      readonly kind: 'peakRss';
+      readonly target: number;
+      readonly contestant: ContestantName;
+      readonly baseline: ContestantName;
+      readonly maxExtraMb: number;
+    };
+
+export interface RestEquivalent {
+  /** REST requests one operation costs at the floor (what rest/proxy/proxy+json send). */
+  readonly requests: number;
+  /** How they are sent (closed loop: autocannon is always serial per connection). */
+  readonly shape: string;
+}
 
 export interface Scenario {
   readonly id: ScenarioId;
+  /** Stable name (BENCH_SCENARIOS accepts it as well as the id). */
+  readonly key: string;
   readonly title: string;
-  /** REST requests one operation costs at the floor (what the rest/proxy contestants send). */
-  readonly restRequests: number;
-  /** How the rest floor sends them (closed loop: autocannon is always serial per connection). */
-  readonly restShape: string;
+  /** A chart label. */
+  readonly short: string;
+  /** The GraphQL document every GraphQL contestant is sent. */
+  readonly document: string;
+  readonly check: ResultCheck;
+  /** The REST equivalent, or `null`: rest, proxy and proxy+json do not run this scenario. */
+  readonly rest: RestEquivalent | null;
+  /**
+   * Environment added to the GraphQL contestants' processes for this scenario (a process of its
+   * own per distinct environment), e.g. the gateway's write mode.
+   */
+  readonly graphqlEnv?: Readonly<Record<string, string>>;
+  /** Extra gateways measured on this scenario. */
+  readonly extras: readonly ExtraContestant[];
+  /**
+   * Closed-loop connections, when the default (BENCH_CONNECTIONS) would only queue at the
+   * emulator: each operation of the relatedReferrals page is 18 list calls, which the emulator
+   * answers at about 500 a second on its core.
+   */
+  readonly connections?: number;
+  /** Operations write (eTags are read again from the emulator before each window). */
+  readonly writes?: boolean;
+  /** Operations add referrals: the emulator is put back to its seed after each window. */
+  readonly growsStore?: boolean;
+  readonly upstreamCalls: UpstreamCalls;
+  readonly expectations: readonly Expectation[];
+}
+
+/** Issue #14's targets 1, 2, 3 and 5, which hold on every scenario. */
+function everyScenario(upstream: UpstreamCalls): Expectation[] {
+  return [
+    { kind: 'cpuPerOp', target: 1, contestant: 'gateway', baseline: 'proxy+json', maxRatio: 1.5 },
+    {
+      kind: 'addedLatency',
+      target: 2,
+      contestant: 'gateway',
+      baseline: 'proxy+json',
+      p50SlackMs: 1,
+      p99SlackMs: 5,
+    },
+    { kind: 'ahead', target: 3, contestant: 'gateway', rival: 'datasource-rest' },
+    { kind: 'upstreamCalls', target: 3, contestant: 'gateway', ...upstream },
+    { kind: 'peakRss', target: 5, contestant: 'gateway', baseline: 'proxy+json', maxExtraMb: 50 },
+  ];
+}
+
+/** Issue #14 target 4: tracing (100 % sampled, exporting) costs at most 15 % CPU per operation. */
+const TRACING_COST: Expectation = {
+  kind: 'cpuPerOp',
+  target: 4,
+  contestant: 'gateway+tracing',
+  baseline: 'gateway',
+  maxRatio: 1.15,
+};
+/**
+ * Issue #14 target 4: Redis APQ costs at most 5 % CPU per operation on a cache hit, against the
+ * same hash-only operation answered from the in-memory APQ cache (a hash-only request skips the
+ * document's bytes and hashing, so against full documents Redis APQ would look free).
+ */
+const REDIS_APQ_COST: Expectation = {
+  kind: 'cpuPerOp',
+  target: 4,
+  contestant: 'gateway+redis-apq',
+  baseline: 'gateway+apq',
+  maxRatio: 1.05,
+};
+
+function scenario(s: Omit<Scenario, 'expectations'> & { readonly more?: readonly Expectation[] }): Scenario {
+  const { more = [], ...rest } = s;
+  return { ...rest, expectations: [...everyScenario(s.upstreamCalls), ...more] };
 }
 
 export const SCENARIOS: readonly Scenario[] = [
-  { id: 1, title: 'referral(id), small selection', restRequests: 1, restShape: 'GET /referrals/{id}' },
-  { id: 2, title: 'referral(id), every field', restRequests: 1, restShape: 'GET /referrals/{id}' },
-  {
+  scenario({
+    id: 1,
+    key: 'referral-small',
+    title: 'referral(id), small selection',
+    short: '1 referral small',
+    document: 'query One($id: ID!) { referral(id: $id) { id name status etag } }',
+    check: 'noErrors',
+    rest: { requests: 1, shape: 'GET /referrals/{id}' },
+    extras: ['gateway+tracing', 'gateway+apq', 'gateway+redis-apq'],
+    upstreamCalls: { exactly: 1 },
+    more: [TRACING_COST, REDIS_APQ_COST],
+  }),
+  scenario({
+    id: 2,
+    key: 'referral-full',
+    title: 'referral(id), every field',
+    short: '2 referral full',
+    document: `query Full($id: ID!) { referral(id: $id) { ${ALL_REFERRAL_FIELDS} } } ${MEMBER_FRAGMENT}`,
+    check: 'noErrors',
+    rest: { requests: 1, shape: 'GET /referrals/{id}' },
+    extras: [],
+    upstreamCalls: { exactly: 1 },
+  }),
+  scenario({
     id: 3,
+    key: 'page-50',
     title: `referrals(first: ${LIST_SIZE}), every field`,
-    restRequests: 1,
-    restShape: `GET /referrals?$top=${LIST_SIZE}`,
-  },
-  { id: 4, title: 'updateReferral (name)', restRequests: 2, restShape: 'GET then PUT If-Match' },
-  {
+    short: `3 page of ${LIST_SIZE}`,
+    document: `query List { referrals(first: ${LIST_SIZE}) { edges { node { ${ALL_REFERRAL_FIELDS} } } pageInfo { hasNextPage endCursor } } } ${MEMBER_FRAGMENT}`,
+    check: 'noErrors',
+    rest: { requests: 1, shape: `GET /referrals?$top=${LIST_SIZE}` },
+    extras: ['gateway+tracing', 'gateway+apq', 'gateway+redis-apq'],
+    upstreamCalls: { exactly: 1 },
+    more: [TRACING_COST, REDIS_APQ_COST],
+  }),
+  scenario({
+    id: 4,
+    key: 'update-put',
+    title: 'updateReferral (name), put mode',
+    short: '4 update (put)',
+    document: UPDATE_DOC,
+    check: 'updateSuccess',
+    rest: { requests: 2, shape: 'GET then PUT If-Match' },
+    extras: [],
+    writes: true,
+    upstreamCalls: { exactly: 2 },
+  }),
+  scenario({
     id: 5,
+    key: 'entities-20',
     title: `_entities × ${REPRESENTATIONS}`,
-    restRequests: REPRESENTATIONS,
-    restShape: `${REPRESENTATIONS} × GET (parallel in open loop)`,
-  },
-];
-
-export interface Target {
-  readonly name: string;
-  readonly kind: 'rest' | 'graphql';
-  /** `http://127.0.0.1:PORT`. */
-  readonly origin: string;
-  /** GraphQL endpoint path, or the REST prefix (`/v1.0`). */
-  readonly path: string;
-}
-
-export interface Counters {
-  /** Non-2xx (GraphQL: non-200) answers; 412s of scenario 4 are counted as conflicts instead. */
-  badStatus: number;
-  /** 200 answers carrying `errors` (or an unexpected mutation result). */
-  gqlErrors: number;
-  /** Scenario 4: stale eTag (GraphQL ReferralPreconditionFailed, REST 412). */
-  conflicts: number;
-}
-
-export class BenchState {
-  readonly ids: readonly string[];
-  readonly etags = new Map<string, string>();
-  #cursor = 0;
-  counters: Counters = { badStatus: 0, gqlErrors: 0, conflicts: 0 };
-
-  constructor(referrals: readonly { id: string; eTag: string }[]) {
-    this.ids = referrals.map((r) => r.id);
-    this.refresh(referrals);
+    short: `5 _entities × ${REPRESENTATIONS}`,
+    document:
+      'query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Referral { id name status } } }',
+    check: 'noErrors',
+    rest: { requests: REPRESENTATIONS, shape: `${REPRESENTATIONS} × GET (parallel in open loop)` },
+    extras: ['gateway+tracing'],
+    upstreamCalls: { atMost: REPRESENTATIONS },
+    more: [TRACING_COST],
+  }),
+  scenario({
+    id: 6,
+    key: 'create',
+    title: 'createReferral (new referral, idempotency key)',
+    short: '6 createReferral',
+    document: `mutation Create($input: CreateReferralInput!, $key: String) {
+  createReferral(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on CreateReferralSuccess { referral { id etag name status } }
+    ... on ReferralError { message }
   }
-
-  refresh(referrals: readonly { id: string; eTag: string }[]): void {
-    for (const r of referrals) this.etags.set(r.id, r.eTag);
-  }
-
-  resetCounters(): Counters {
-    const previous = this.counters;
-    this.counters = { badStatus: 0, gqlErrors: 0, conflicts: 0 };
-    return previous;
-  }
-
-  nextId(): string {
-    const id = this.ids[this.#cursor % this.ids.length] as string;
-    this.#cursor = (this.#cursor + 1) % 1_000_000_000;
-    return id;
-  }
-
-  /** `count` consecutive distinct ids (count ≤ the seed size). */
-  nextIds(count: number): string[] {
-    return Array.from({ length: count }, () => this.nextId());
-  }
-}
-
-const JSON_HEADERS = { 'content-type': 'application/json', authorization: AUTHORIZATION };
-const GET_HEADERS = { authorization: AUTHORIZATION };
-
-function graphqlBody(scenario: ScenarioId, state: BenchState): string {
-  switch (scenario) {
-    case 1:
-    case 2:
-      return JSON.stringify({ query: DOCS[scenario], variables: { id: state.nextId() } });
-    case 3:
-      return JSON.stringify({ query: DOCS[3] });
-    case 4: {
-      const id = state.nextId();
-      return JSON.stringify({
-        query: DOCS[4],
-        variables: {
-          id,
-          etag: state.etags.get(id),
-          input: { name: `Bench referral ${Date.now() % 100000}` },
-        },
-      });
-    }
-    case 5:
-      return JSON.stringify({
-        query: DOCS[5],
-        variables: { r: state.nextIds(REPRESENTATIONS).map((id) => ({ __typename: 'Referral', id })) },
-      });
-  }
-}
-
-interface UpdateAnswer {
-  data?: {
-    updateReferral?: {
-      __typename: string;
-      referral?: { id: string; etag: string };
-      currentEtag?: string;
-      currentReferral?: { id: string; etag: string };
-    };
-  };
-}
-
-function checkGraphql(scenario: ScenarioId, status: number, text: string, state: BenchState): boolean {
-  if (status !== 200) {
-    state.counters.badStatus++;
-    return false;
-  }
-  if (scenario !== 4) {
-    if (text.includes('"errors"')) {
-      state.counters.gqlErrors++;
-      return false;
-    }
-    return true;
-  }
-  const result = (JSON.parse(text) as UpdateAnswer).data?.updateReferral;
-  if (result?.__typename === 'UpdateReferralSuccess' && result.referral) {
-    state.etags.set(result.referral.id, result.referral.etag);
-    return true;
-  }
-  if (result?.__typename === 'ReferralPreconditionFailed') {
-    state.counters.conflicts++;
-    if (result.currentReferral && result.currentEtag)
-      state.etags.set(result.currentReferral.id, result.currentEtag);
-    return false;
-  }
-  state.counters.gqlErrors++;
-  return false;
-}
-
-function checkRest(status: number, state: BenchState): boolean {
-  if (status === 412) {
-    state.counters.conflicts++;
-    return false;
-  }
-  if (status < 200 || status > 299) {
-    state.counters.badStatus++;
-    return false;
-  }
-  return true;
-}
-
-const itemPath = (target: Target, id: string) =>
-  `${target.path}/engagements/referrals/${encodeURIComponent(id)}`;
-
-/** The PUT body a REST client sends after its GET: the referral as read, with a new name. */
-function putBody(current: string): { body: string; id: string; etag: string } {
-  const referral = JSON.parse(current) as Record<string, unknown> & { id: string; eTag: string };
-  referral.name = `Bench referral ${Date.now() % 100000}`;
-  return { body: JSON.stringify(referral), id: referral.id, etag: referral.eTag };
-}
-
-/** Autocannon's request list for one scenario on one target (the list repeats per connection). */
-export function autocannonRequests(
-  scenario: ScenarioId,
-  target: Target,
-  state: BenchState,
-): AutocannonRequest[] {
-  if (target.kind === 'graphql') {
-    return [
-      {
-        method: 'POST',
-        path: target.path,
-        headers: JSON_HEADERS,
-        setupRequest: (req) => ({ ...req, body: graphqlBody(scenario, state) }),
-        onResponse: (status, body) => void checkGraphql(scenario, status, body, state),
-      },
-    ];
-  }
-  const get = (pick: (context: Record<string, unknown>) => string): AutocannonRequest => ({
-    method: 'GET',
-    headers: GET_HEADERS,
-    setupRequest: (req, context) => ({ ...req, path: itemPath(target, pick(context)) }),
-    onResponse: (status, body, context) => {
-      if (checkRest(status, state)) context.current = body;
+}`,
+    check: 'createSuccess',
+    rest: { requests: 1, shape: 'POST /referrals (the body the gateway sends)' },
+    extras: [],
+    writes: true,
+    growsStore: true,
+    upstreamCalls: { exactly: 1 },
+  }),
+  scenario({
+    id: 7,
+    key: 'page-20-related',
+    title: `referrals(first: ${RELATED_PAGE_SIZE}) with relatedReferrals`,
+    short: `7 page of ${RELATED_PAGE_SIZE} + related`,
+    document: `query Related { referrals(first: ${RELATED_PAGE_SIZE}) { edges { node { id name status engagementId relatedReferrals { id name status } } } pageInfo { hasNextPage endCursor } } }`,
+    check: 'noErrors',
+    rest: {
+      requests: 1 + RELATED_PAGE_ENGAGEMENTS,
+      shape: `GET /referrals?$top=${RELATED_PAGE_SIZE}, then one GET /referrals?$filter=engagementId eq '…' per distinct engagement (${RELATED_PAGE_ENGAGEMENTS}; parallel in open loop)`,
     },
-  });
-  switch (scenario) {
-    case 1:
-    case 2:
-      return [get(() => state.nextId())];
-    case 3:
-      return [
-        {
-          method: 'GET',
-          path: `${target.path}/engagements/referrals?$top=${LIST_SIZE}`,
-          headers: GET_HEADERS,
-          onResponse: (status) => void checkRest(status, state),
-        },
-      ];
-    case 4:
-      return [
-        get(() => state.nextId()),
-        {
-          method: 'PUT',
-          setupRequest: (req, context) => {
-            const put = putBody(String(context.current));
-            return {
-              ...req,
-              path: itemPath(target, put.id),
-              headers: { ...JSON_HEADERS, 'if-match': put.etag },
-              body: put.body,
-            };
-          },
-          onResponse: (status, body) => {
-            if (checkRest(status, state)) {
-              const written = JSON.parse(body) as { id: string; eTag: string };
-              state.etags.set(written.id, written.eTag);
-            }
-          },
-        },
-      ];
-    case 5:
-      return Array.from({ length: REPRESENTATIONS }, () => get(() => state.nextId()));
-  }
-}
-
-async function send(
-  pool: Pool,
-  method: 'GET' | 'POST' | 'PUT',
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; text: string }> {
-  const res = await pool.request({ method, path, headers, body: body ?? null });
-  return { status: res.statusCode, text: await res.body.text() };
-}
-
-/** One operation of the scenario; resolves true when it succeeded (checked like the closed loop). */
-export async function runOperation(
-  scenario: ScenarioId,
-  target: Target,
-  state: BenchState,
-  pool: Pool,
-): Promise<boolean> {
-  if (target.kind === 'graphql') {
-    const res = await send(pool, 'POST', target.path, JSON_HEADERS, graphqlBody(scenario, state));
-    return checkGraphql(scenario, res.status, res.text, state);
-  }
-  switch (scenario) {
-    case 1:
-    case 2:
-      return checkRest(
-        (await send(pool, 'GET', itemPath(target, state.nextId()), GET_HEADERS)).status,
-        state,
-      );
-    case 3: {
-      const path = `${target.path}/engagements/referrals?$top=${LIST_SIZE}`;
-      return checkRest((await send(pool, 'GET', path, GET_HEADERS)).status, state);
-    }
-    case 4: {
-      const read = await send(pool, 'GET', itemPath(target, state.nextId()), GET_HEADERS);
-      if (!checkRest(read.status, state)) return false;
-      const put = putBody(read.text);
-      const headers = { ...JSON_HEADERS, 'if-match': put.etag };
-      const written = await send(pool, 'PUT', itemPath(target, put.id), headers, put.body);
-      if (!checkRest(written.status, state)) return false;
-      const w = JSON.parse(written.text) as { id: string; eTag: string };
-      state.etags.set(w.id, w.eTag);
-      return true;
-    }
-    case 5: {
-      const answers = await Promise.all(
-        state.nextIds(REPRESENTATIONS).map((id) => send(pool, 'GET', itemPath(target, id), GET_HEADERS)),
-      );
-      return answers.map((a) => checkRest(a.status, state)).every(Boolean);
-    }
-  }
-}
+    extras: ['gateway+tracing'],
+    connections: 8,
+    upstreamCalls: { exactly: 1 + RELATED_PAGE_ENGAGEMENTS },
+    more: [TRACING_COST],
+  }),
+  scenario({
+    id: 8,
+    key: 'update-patch',
+    title: 'updateReferral (externalReferenceId), patch mode',
+    short: '8 update (patch)',
+    document: UPDATE_DOC,
+    check: 'updateSuccess',
+    rest: { requests: 2, shape: 'GET then PATCH If-Match (JSON Patch, Prefer: return=representation)' },
+    graphqlEnv: { PARTNER_API_WRITE_MODE: 'patch' },
+    extras: [],
+    writes: true,
+    upstreamCalls: { exactly: 2 },
+  }),
+];

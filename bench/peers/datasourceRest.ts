@@ -1,7 +1,8 @@
 /**
  * Contestant (c): what most teams would write. Apollo Server 5 (standalone, defaults) + a
  * RESTDataSource (@apollo/datasource-rest, default fetcher) + buildSubgraphSchema over the same
- * SDL, with naive resolvers. $PORT, $PARTNER_API_URL (…/v1.0).
+ * SDL, with naive resolvers. $PORT, $PARTNER_API_URL (…/v1.0), $PARTNER_API_WRITE_MODE (`put`, or
+ * `patch`: updateReferral sends a JSON Patch of the input's fields, as the gateway's patch mode does).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { RESTDataSource } from '@apollo/datasource-rest';
@@ -9,8 +10,11 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { ENUM_WIRE_VALUES } from '../../src/graphql/enumValues.ts';
 
-type Wire = Record<string, unknown> & { id: string; eTag: string };
+type Wire = Record<string, unknown> & { id: string; eTag: string; engagementId?: string };
+const SALES_STAGES = new Set<unknown>(Object.values(ENUM_WIRE_VALUES.ReferralSalesStage));
+const PATCH_MODE = process.env.PARTNER_API_WRITE_MODE === 'patch';
 
 class PartnerApi extends RESTDataSource {
   override baseURL = `${process.env.PARTNER_API_URL ?? 'http://127.0.0.1:4010/v1.0'}/`;
@@ -34,6 +38,21 @@ class PartnerApi extends RESTDataSource {
   listReferrals(top: number): Promise<{ value: Wire[]; '@odata.nextLink'?: string }> {
     return this.get('engagements/referrals', { params: { $top: String(top) } });
   }
+  listEngagement(engagementId: string): Promise<{ value: Wire[] }> {
+    return this.get('engagements/referrals', {
+      params: { $filter: `engagementId eq '${engagementId.replaceAll("'", "''")}'` },
+    });
+  }
+  createReferral(body: Record<string, unknown>): Promise<Wire> {
+    return this.post('engagements/referrals', { body });
+  }
+  patchReferral(id: string, input: Record<string, unknown>, etag: string): Promise<Wire> {
+    const ops = Object.entries(input).map(([key, value]) => ({ op: 'replace', path: `/${key}`, value }));
+    return this.patch(`engagements/referrals/${encodeURIComponent(id)}`, {
+      body: ops,
+      headers: { 'if-match': etag, prefer: 'return=representation' },
+    });
+  }
   putReferral(id: string, body: Wire, etag: string): Promise<Wire> {
     return this.put(`engagements/referrals/${encodeURIComponent(id)}`, {
       body,
@@ -45,11 +64,6 @@ class PartnerApi extends RESTDataSource {
 interface Context {
   api: PartnerApi;
 }
-
-const pascal = (values: string[]): Record<string, string> =>
-  Object.fromEntries(
-    values.map((v) => [v, v.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())]),
-  );
 
 const resolvers = {
   Query: {
@@ -84,7 +98,9 @@ const resolvers = {
       });
       if (current.eTag !== args.etag) return stale();
       try {
-        const referral = await ctx.api.putReferral(args.id, { ...current, ...args.input }, args.etag);
+        const referral = PATCH_MODE
+          ? await ctx.api.patchReferral(args.id, args.input, args.etag)
+          : await ctx.api.putReferral(args.id, { ...current, ...args.input }, args.etag);
         return { __typename: 'UpdateReferralSuccess', referral };
       } catch (error) {
         if (
@@ -94,36 +110,21 @@ const resolvers = {
         throw error;
       }
     },
+    createReferral: async (_: unknown, args: { input: Record<string, unknown> }, ctx: Context) => ({
+      __typename: 'CreateReferralSuccess',
+      referral: await ctx.api.createReferral(args.input),
+    }),
   },
   Referral: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.api.getReferral(ref.id),
+    relatedReferrals: async (r: Wire, _: unknown, ctx: Context) =>
+      r.engagementId ? (await ctx.api.listEngagement(r.engagementId)).value.filter((x) => x.id !== r.id) : [],
     etag: (r: Wire) => r.eTag,
+    // The schema answers `null` for a value it does not know (live payloads carry `"100"`).
+    salesStage: (r: Wire) => (SALES_STAGES.has(r.salesStage) ? r.salesStage : null),
   },
-  ReferralStatus: pascal(['NONE', 'NEW', 'ACTIVE', 'CLOSED']),
-  ReferralSubstatus: pascal([
-    'NONE',
-    'PENDING',
-    'RECEIVED',
-    'ACCEPTED',
-    'WON',
-    'LOST',
-    'DECLINED',
-    'EXPIRED',
-  ]),
-  ReferralType: pascal(['SHARED', 'INDEPENDENT']),
-  ReferralQualification: pascal(['NONE', 'DIRECT', 'MARKETING_QUALIFIED', 'SALES_QUALIFIED']),
-  CustomerProfileIdType: pascal(['DUNS', 'EXTERNAL']),
-  SolutionType: pascal(['NONE', 'CATEGORY', 'NAME']),
-  TargetType: pascal(['NONE', 'BUSINESS_PROFILE_LOCATION', 'SOLUTION_PROFILE']),
-  AssistanceRequestCode: pascal([
-    'UNKNOWN',
-    'GENERAL_OR_OTHER',
-    'CUSTOMER_TECHNICAL_ARCHITECTURE',
-    'PROOF_OF_CONCEPT_OR_DEMO',
-    'QUOTES_OR_LICENSING',
-    'POST_SALES_CUSTOMER_SUCCESS',
-    'WORKLOAD_SPECIFIC_VALUE_PROPOSITION',
-  ]),
+  // The enum mapping the gateway uses (wire PascalCase ↔ GraphQL names): any team would write one.
+  ...ENUM_WIRE_VALUES,
 };
 
 const schemaDir = new URL('../../schema/', import.meta.url);

@@ -1,0 +1,113 @@
+/**
+ * The bench's contestants as typed data: what each one is (for the report), whether it answers
+ * REST or GraphQL, whether it is a process of its own (so its CPU and RSS can be read), and on
+ * which scenarios it runs. No I/O: bench/processes.ts starts them, bench/report.ts describes them.
+ */
+import type { Scenario } from './scenarios.ts';
+
+export const CONTESTANT_NAMES = [
+  'rest',
+  'proxy',
+  'proxy+json',
+  'datasource-rest',
+  'before',
+  'gateway',
+  'gateway+tracing',
+  'gateway+apq',
+  'gateway+redis-apq',
+] as const;
+export type ContestantName = (typeof CONTESTANT_NAMES)[number];
+
+/** Gateways with a feature switched on, measured only on the scenarios that list them. */
+export type ExtraContestant = 'gateway+tracing' | 'gateway+apq' | 'gateway+redis-apq';
+
+export interface ContestantSpec {
+  readonly name: ContestantName;
+  /** What it answers: the scenario's REST calls, or its GraphQL operation. */
+  readonly kind: 'rest' | 'graphql';
+  /** A process (CPU and RSS measured; `gateway+apq` shares `gateway`'s); `rest` is the emulator itself. */
+  readonly process: boolean;
+  /** `extra`: runs only where a scenario lists it (`Scenario.extras`). */
+  readonly family: 'floor' | 'peer' | 'gateway' | 'extra';
+  /** One line for the report. */
+  readonly summary: string;
+}
+
+export const CONTESTANTS: Readonly<Record<ContestantName, ContestantSpec>> = {
+  rest: {
+    name: 'rest',
+    kind: 'rest',
+    process: false,
+    family: 'floor',
+    summary: 'the REST calls straight to the emulator (the latency floor; no process of its own)',
+  },
+  proxy: {
+    name: 'proxy',
+    kind: 'rest',
+    process: true,
+    family: 'floor',
+    summary: 'bench/peers/bareProxy.ts: node:http in, undici Pool out, answers streamed',
+  },
+  'proxy+json': {
+    name: 'proxy+json',
+    kind: 'rest',
+    process: true,
+    family: 'floor',
+    summary:
+      'the same proxy reading each JSON answer whole, parsing and re-serializing it: the least any layer that reads the data, as GraphQL must, can cost (the floor the targets of issue #14 are set against)',
+  },
+  'datasource-rest': {
+    name: 'datasource-rest',
+    kind: 'graphql',
+    process: true,
+    family: 'peer',
+    summary:
+      'bench/peers/datasourceRest.ts: Apollo Server 5 standalone with defaults + RESTDataSource + buildSubgraphSchema, naive resolvers (what most teams would write)',
+  },
+  before: {
+    name: 'before',
+    kind: 'graphql',
+    process: true,
+    family: 'gateway',
+    summary: 'this gateway at the baseline commit (BENCH_BASELINE; a git worktree sharing node_modules)',
+  },
+  gateway: {
+    name: 'gateway',
+    kind: 'graphql',
+    process: true,
+    family: 'gateway',
+    summary: 'this checkout, started with the Node flags of `npm start`',
+  },
+  'gateway+tracing': {
+    name: 'gateway+tracing',
+    kind: 'graphql',
+    process: true,
+    family: 'extra',
+    summary:
+      'the gateway with tracing on: OTEL_EXPORTER_OTLP_ENDPOINT at a loopback receiver (bench/peers/otlpSink.ts, answers 200 and counts), OTEL_TRACES_SAMPLER=always_on (100 % sampled), protobuf export',
+  },
+  'gateway+apq': {
+    name: 'gateway+apq',
+    kind: 'graphql',
+    process: true,
+    family: 'extra',
+    summary:
+      "the `gateway` process itself, sent every operation as an APQ hash only (registered once before measuring): a hit on the in-memory APQ cache, the default without REDIS_URL, and the baseline of Redis APQ's cost",
+  },
+  'gateway+redis-apq': {
+    name: 'gateway+redis-apq',
+    kind: 'graphql',
+    process: true,
+    family: 'extra',
+    summary:
+      'the gateway with REDIS_URL (its own REDIS_KEY_PREFIX, deleted afterwards); every operation sent as an APQ hash only (registered once before measuring), so each one is a cache hit on Redis',
+  },
+};
+
+/** Whether `name` runs on `scenario` (REST contestants need a REST equivalent; extras must be listed). */
+export function appliesTo(scenario: Scenario, name: ContestantName): boolean {
+  const spec = CONTESTANTS[name];
+  if (spec.family === 'extra') return scenario.extras.includes(name as ExtraContestant);
+  if (spec.kind === 'rest') return scenario.rest !== null;
+  return true;
+}

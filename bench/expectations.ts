@@ -1,0 +1,101 @@
+/**
+ * Checks every expectation of every scenario run (bench/scenarios.ts) against the results, one
+ * rule per kind of expectation, whatever the scenario. Pure: results in, verdicts out.
+ */
+import { fmt } from './harness.ts';
+import { addedLatency, type BenchResults, ratio, summarize } from './results.ts';
+import type { Expectation, ScenarioId } from './scenarios.ts';
+
+export interface Verdict {
+  readonly scenario: ScenarioId;
+  readonly expectation: Expectation;
+  /** What is expected, in words. */
+  readonly what: string;
+  /** What this run measured. */
+  readonly measured: string;
+  /** `undefined`: not measured in this run (a contestant or a setting left out, a failed check). */
+  readonly met: boolean | undefined;
+}
+
+export function describeExpectation(e: Expectation): string {
+  switch (e.kind) {
+    case 'cpuPerOp':
+      return `CPU per operation, ${e.contestant} ≤ ${e.maxRatio} × ${e.baseline}`;
+    case 'addedLatency':
+      return `added latency, ${e.contestant} ≤ ${e.baseline} + ${e.p50SlackMs} ms at p50, + ${e.p99SlackMs} ms at p99`;
+    case 'ahead':
+      return `${e.contestant} ahead of ${e.rival} (ops/s)`;
+    case 'upstreamCalls':
+      return 'exactly' in e
+        ? `upstream requests per operation = ${e.exactly} (${e.contestant})`
+        : `upstream requests per operation ≤ ${e.atMost} (${e.contestant})`;
+    case 'peakRss':
+      return `peak RSS, ${e.contestant} ≤ ${e.baseline} + ${e.maxExtraMb} MB`;
+  }
+}
+
+const times = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
+const known = (...values: number[]) => values.every(Number.isFinite);
+
+function check(results: BenchResults, scenario: ScenarioId, e: Expectation): Omit<Verdict, 'what'> {
+  const base = { scenario, expectation: e };
+  switch (e.kind) {
+    case 'cpuPerOp': {
+      const a = summarize(results, 'instant', scenario, e.contestant)?.cpuMsPerOp ?? Number.NaN;
+      const b = summarize(results, 'instant', scenario, e.baseline)?.cpuMsPerOp ?? Number.NaN;
+      const r = ratio(a, b);
+      return {
+        ...base,
+        measured: `${times(r)} (${fmt(a, 3)} vs ${fmt(b, 3)} ms)`,
+        met: Number.isFinite(r) ? r <= e.maxRatio : undefined,
+      };
+    }
+    case 'addedLatency': {
+      const own = addedLatency(results, scenario, e.contestant);
+      const floor = addedLatency(results, scenario, e.baseline);
+      const ok = known(own.p50, own.p99, floor.p50, floor.p99);
+      return {
+        ...base,
+        measured: `${fmt(own.p50, 2)} / ${fmt(own.p99, 2)} ms (${e.baseline} ${fmt(floor.p50, 2)} / ${fmt(floor.p99, 2)})`,
+        met: ok ? own.p50 <= floor.p50 + e.p50SlackMs && own.p99 <= floor.p99 + e.p99SlackMs : undefined,
+      };
+    }
+    case 'ahead': {
+      const r = ratio(
+        summarize(results, 'instant', scenario, e.contestant)?.opsPerSec ?? Number.NaN,
+        summarize(results, 'instant', scenario, e.rival)?.opsPerSec ?? Number.NaN,
+      );
+      return { ...base, measured: times(r), met: Number.isFinite(r) ? r > 1 : undefined };
+    }
+    case 'upstreamCalls': {
+      // Fixed rate counts every operation; the closed loop's divisor includes those in flight.
+      const s =
+        summarize(results, 'delay', scenario, e.contestant) ??
+        summarize(results, 'instant', scenario, e.contestant);
+      const worst = s?.upstreamWorst ?? Number.NaN;
+      const met = !Number.isFinite(worst)
+        ? undefined
+        : 'exactly' in e
+          ? Math.abs(worst - e.exactly) < 0.005
+          : worst <= e.atMost + 0.005;
+      return { ...base, measured: fmt(worst, 2), met };
+    }
+    case 'peakRss': {
+      const a = summarize(results, 'instant', scenario, e.contestant)?.peakRssMb ?? Number.NaN;
+      const b = summarize(results, 'instant', scenario, e.baseline)?.peakRssMb ?? Number.NaN;
+      const extra = a - b;
+      return {
+        ...base,
+        measured: `${fmt(a)} vs ${fmt(b)} MB (${Number.isFinite(extra) ? `${extra >= 0 ? '+' : ''}${extra.toFixed(0)}` : '–'})`,
+        met: known(a, b) && a > 0 && b > 0 ? extra <= e.maxExtraMb : undefined,
+      };
+    }
+  }
+}
+
+/** Every expectation of every scenario in `results`, in scenario order. */
+export function checkExpectations(results: BenchResults): Verdict[] {
+  return results.scenarios.flatMap((s) =>
+    s.expectations.map((e) => ({ ...check(results, s.id, e), what: describeExpectation(e) })),
+  );
+}

@@ -1,0 +1,378 @@
+/**
+ * The bench's report, its expectation checks and its charts are pure functions of a results
+ * object (bench/results.ts): checked here on small synthetic results, without starting anything.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { addedLatencyChart, barChartSvg, cpuPerOpChart } from '../../bench/charts.ts';
+import { loadBenchConfig, QUICK_CONTESTANTS } from '../../bench/config.ts';
+import { appliesTo, type ContestantName } from '../../bench/contestants.ts';
+import { checkExpectations } from '../../bench/expectations.ts';
+import { renderReport } from '../../bench/report.ts';
+import type { BenchResults, RunRecord } from '../../bench/results.ts';
+import { SCENARIOS, type Scenario, type ScenarioId } from '../../bench/scenarios.ts';
+
+const scenario = (id: ScenarioId): Scenario => SCENARIOS.find((s) => s.id === id) as Scenario;
+
+type Fields = Partial<Omit<RunRecord, 'setting' | 'scenario' | 'contestant'>>;
+
+function run(setting: 'instant' | 'delay', s: ScenarioId, contestant: ContestantName, f: Fields): RunRecord {
+  return {
+    setting,
+    scenario: s,
+    contestant,
+    run: 1,
+    opsPerSec: 1000,
+    p50: 10,
+    p99: 20,
+    upstreamPerOp: 1,
+    peakRssMb: 300,
+    cpuPct: 100,
+    core0Pct: 50,
+    ops: 4000,
+    failed: 0,
+    conflicts: 0,
+    ...f,
+  };
+}
+
+/** Fixed-rate latencies: 100 operations, p50 = `p50` and p99 = `p99`. */
+function latencies(p50: number, p99: number): number[] {
+  return Array.from({ length: 100 }, (_, i) => (i < 50 ? p50 - 1 : i < 99 ? p50 : p99));
+}
+
+const CONTESTANTS: ContestantName[] = [
+  'rest',
+  'proxy+json',
+  'datasource-rest',
+  'gateway',
+  'gateway+tracing',
+  'gateway+apq',
+  'gateway+redis-apq',
+];
+
+/**
+ * Scenario 1: gateway 0.25 ms of CPU per operation vs proxy+json 0.2 (1.25×, met); tracing
+ * 0.2857 (1.14× the gateway, met); Redis APQ 0.2778 (1.08× the in-memory APQ's 0.2564, not met).
+ * Scenario 3: gateway 5 ms vs proxy+json 1.25 (4.00×, not met); 1.5 upstream calls per operation.
+ */
+function synthetic(): BenchResults {
+  const runs: RunRecord[] = [
+    run('instant', 1, 'rest', { opsPerSec: 5000, cpuPct: 0, peakRssMb: 0 }),
+    run('instant', 1, 'proxy+json', { opsPerSec: 4000, cpuPct: 80, peakRssMb: 320 }),
+    run('instant', 1, 'datasource-rest', { opsPerSec: 2000, cpuPct: 100, peakRssMb: 390 }),
+    run('instant', 1, 'gateway', { opsPerSec: 4000, cpuPct: 100, peakRssMb: 300 }),
+    run('instant', 1, 'gateway+tracing', { opsPerSec: 3500, cpuPct: 100 }),
+    run('instant', 1, 'gateway+apq', { opsPerSec: 3900, cpuPct: 100 }),
+    run('instant', 1, 'gateway+redis-apq', { opsPerSec: 3600, cpuPct: 100 }),
+    run('instant', 3, 'rest', { opsPerSec: 500, cpuPct: 0, peakRssMb: 0 }),
+    run('instant', 3, 'proxy+json', { opsPerSec: 400, cpuPct: 50, peakRssMb: 330 }),
+    run('instant', 3, 'datasource-rest', { opsPerSec: 100, cpuPct: 100, peakRssMb: 400 }),
+    run('instant', 3, 'gateway', { opsPerSec: 200, cpuPct: 100, peakRssMb: 420 }),
+    run('instant', 3, 'gateway+tracing', { opsPerSec: 190, cpuPct: 100 }),
+    run('instant', 3, 'gateway+apq', { opsPerSec: 205, cpuPct: 100 }),
+    run('instant', 3, 'gateway+redis-apq', { opsPerSec: 199, cpuPct: 100 }),
+    run('delay', 1, 'rest', { latencies: latencies(20, 25) }),
+    run('delay', 1, 'proxy+json', { latencies: latencies(20.5, 28) }),
+    run('delay', 1, 'datasource-rest', { latencies: latencies(21.5, 40) }),
+    run('delay', 1, 'gateway', { latencies: latencies(21.2, 30) }),
+    run('delay', 3, 'rest', { latencies: latencies(24, 40) }),
+    run('delay', 3, 'proxy+json', { latencies: latencies(27, 45) }),
+    run('delay', 3, 'datasource-rest', { latencies: latencies(40, 140) }),
+    run('delay', 3, 'gateway', { latencies: latencies(30, 52), upstreamPerOp: 1.5 }),
+  ];
+  const scenarios = [scenario(1), scenario(3)];
+  return {
+    meta: {
+      machine: 'Test CPU, 2 cores, 8.0 GiB RAM',
+      node: 'v24.0.0',
+      date: '2026-12-01T00:00:00.000Z',
+      seconds: 123,
+      loadAtStart: 0.1,
+      loadAtEnd: 1.2,
+      gatewayCommand: 'node --max-semi-space-size=8 src/main.ts',
+      gatewayLogLines: [],
+      notes: ['A note from the run.'],
+    },
+    settings: {
+      quick: false,
+      runs: 1,
+      seconds: 4,
+      rateSeconds: 5,
+      warmup: 1,
+      rateWarmup: 1,
+      connections: 50,
+      maxRate: 200,
+      delayMs: 20,
+      pin: true,
+    },
+    scenarios,
+    contestants: CONTESTANTS,
+    runs,
+    rates: { 1: 200, 3: 40 },
+    prechecks: scenarios.flatMap((s) =>
+      CONTESTANTS.filter((c) => appliesTo(s, c)).map((c) => ({
+        scenario: s.id,
+        contestant: c,
+        outcome: 'ok',
+      })),
+    ),
+  };
+}
+
+const OPTIONS = {
+  charts: { cpuPerOp: 'charts/cpu-per-op.svg', addedLatency: 'charts/added-latency.svg' },
+  command: 'npm run bench',
+};
+
+/** The Markdown table row that starts with `prefix`. */
+function row(markdown: string, prefix: string, after?: string): string {
+  const from = after ? markdown.indexOf(after) : 0;
+  const line = markdown
+    .slice(from)
+    .split('\n')
+    .find((l) => l.startsWith(prefix));
+  if (line === undefined) throw new Error(`no row starting with ${prefix}`);
+  return line;
+}
+
+describe('renderReport', () => {
+  const markdown = renderReport(synthetic(), OPTIONS);
+
+  test('the headline is CPU per operation, gateway ÷ proxy+json per scenario, with verdicts', () => {
+    const headline = '## Headline: CPU per operation';
+    expect(markdown).toContain(headline);
+    const one = row(markdown, '| 1. referral(id), small selection', headline);
+    expect(one).toContain('| 0.200 |'); // proxy+json
+    expect(one).toContain('| 0.250 |'); // gateway
+    expect(one).toContain('1.25× (met)');
+    expect(one).toContain('1.14× (met)'); // tracing ÷ gateway, target 1.15
+    expect(one).toContain('1.08× (**not met**)'); // Redis APQ ÷ in-memory APQ, target 1.05
+    expect(markdown).toContain('| gateway+tracing ÷ gateway | gateway+redis-apq ÷ gateway+apq |');
+    const three = row(markdown, '| 3. referrals(first: 50), every field', headline);
+    expect(three).toContain('1.03× (met)');
+    expect(three).toContain('| 1.250 |');
+    expect(three).toContain('| 5.000 |');
+    expect(three).toContain('4.00× (**not met**)');
+  });
+
+  test('every expectation of the scenarios is listed with what was measured and its verdict', () => {
+    const targets = '## Targets (issue #14)';
+    expect(markdown).toContain(targets);
+    expect(markdown).toContain('9 met, 5 not met, 0 not measured in this run');
+    const section = markdown.slice(markdown.indexOf(targets), markdown.indexOf('## Added latency'));
+    const rows = section.split('\n').filter((l) => /^\| [13]\. /.test(l));
+    expect(rows).toHaveLength(scenario(1).expectations.length + scenario(3).expectations.length);
+    const cpu1 = rows.find((l) => l.startsWith('| 1.') && l.includes('CPU per operation, gateway ≤ 1.5'));
+    expect(cpu1).toContain('1.25× (0.250 vs 0.200 ms)');
+    expect(cpu1?.endsWith('| met |')).toBe(true);
+    // Added latency at the fixed rate: gateway 1.20 / 5.00 vs proxy+json 0.50 / 3.00 (+1 / +5 ms allowed).
+    const latency1 = rows.find((l) => l.startsWith('| 1.') && l.includes('added latency'));
+    expect(latency1).toContain('1.20 / 5.00 ms (proxy+json 0.50 / 3.00)');
+    expect(latency1?.endsWith('| met |')).toBe(true);
+    // Scenario 3 adds 6 / 12 ms against proxy+json's 3 / 5: p50 over by 2 ms.
+    const latency3 = rows.find((l) => l.startsWith('| 3.') && l.includes('added latency'));
+    expect(latency3?.endsWith('| **not met** |')).toBe(true);
+    const upstream3 = rows.find(
+      (l) => l.startsWith('| 3.') && l.includes('upstream requests per operation = 1'),
+    );
+    expect(upstream3).toContain('| 1.50 |');
+    expect(upstream3?.endsWith('| **not met** |')).toBe(true);
+    const ahead3 = rows.find((l) => l.startsWith('| 3.') && l.includes('ahead of datasource-rest'));
+    expect(ahead3).toContain('2.00×');
+    const rss3 = rows.find((l) => l.startsWith('| 3.') && l.includes('peak RSS'));
+    expect(rss3).toContain('420 vs 330 MB (+90)');
+    expect(rss3?.endsWith('| **not met** |')).toBe(true);
+  });
+
+  test('it embeds both charts and says how to read the run', () => {
+    expect(markdown).toContain('![CPU per operation per scenario and contestant](charts/cpu-per-op.svg)');
+    expect(markdown).toContain('(charts/added-latency.svg)');
+    expect(markdown).toContain('Test CPU, 2 cores');
+    expect(markdown).toContain('date 2026-12-01T00:00:00.000Z');
+    expect(markdown).toContain('- A note from the run.');
+    expect(markdown).not.toContain('Quick smoke run');
+  });
+
+  test('it is a function of its input only', () => {
+    expect(renderReport(synthetic(), OPTIONS)).toBe(markdown);
+    const quick = renderReport(
+      { ...synthetic(), settings: { ...synthetic().settings, quick: true } },
+      { ...OPTIONS, command: 'npm run bench:quick' },
+    );
+    expect(quick).toContain('Quick smoke run');
+    expect(quick).toContain('`npm run bench:quick`');
+  });
+
+  test('a contestant that was not run reads as not measured, not as a failure', () => {
+    const results = synthetic();
+    const withoutProxy = {
+      ...results,
+      contestants: results.contestants.filter((c) => c !== 'proxy+json'),
+      runs: results.runs.filter((r) => r.contestant !== 'proxy+json'),
+    };
+    const verdicts = checkExpectations(withoutProxy).filter(
+      (v) => v.expectation.kind === 'cpuPerOp' && v.expectation.baseline === 'proxy+json',
+    );
+    expect(verdicts.map((v) => v.met)).toEqual([undefined, undefined]);
+    expect(renderReport(withoutProxy, OPTIONS)).toContain('6 not measured in this run');
+  });
+});
+
+describe('checkExpectations', () => {
+  test('checks any expectation a scenario carries, whatever the scenario', () => {
+    const custom: Scenario = {
+      ...scenario(5),
+      expectations: [
+        { kind: 'upstreamCalls', target: 3, contestant: 'gateway', atMost: 20 },
+        { kind: 'cpuPerOp', target: 1, contestant: 'gateway', baseline: 'datasource-rest', maxRatio: 0.5 },
+      ],
+    };
+    const results: BenchResults = {
+      ...synthetic(),
+      scenarios: [custom],
+      runs: [
+        run('instant', 5, 'gateway', { opsPerSec: 300, cpuPct: 90 }),
+        run('instant', 5, 'datasource-rest', { opsPerSec: 180, cpuPct: 99 }),
+        run('delay', 5, 'gateway', { upstreamPerOp: 19.4, latencies: latencies(26, 45) }),
+      ],
+    };
+    const [calls, cpu] = checkExpectations(results);
+    expect(calls).toMatchObject({ met: true, measured: '19.40' });
+    // 3.0 ms vs 5.5 ms: 0.55×, above the 0.5× asked for.
+    expect(cpu).toMatchObject({ met: false, measured: '0.55× (3.000 vs 5.500 ms)' });
+  });
+});
+
+/**
+ * A strict enough reading of the SVG as XML: every tag closed in order, one <svg> root with
+ * nothing but whitespace around it, attribute values quoted, no bare `&` or `<` in text.
+ */
+function parseXmlish(svg: string): {
+  root: string;
+  elements: { name: string; attrs: Record<string, string> }[];
+} {
+  const elements: { name: string; attrs: Record<string, string> }[] = [];
+  const stack: string[] = [];
+  let roots = 0;
+  let at = 0;
+  const tag = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/y;
+  while (at < svg.length) {
+    const lt = svg.indexOf('<', at);
+    const text = svg.slice(at, lt === -1 ? svg.length : lt);
+    if (stack.length === 0 && text.trim() !== '')
+      throw new Error(`text outside the root: ${text.slice(0, 40)}`);
+    if (/&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(text)) throw new Error(`bare & in ${text.slice(0, 40)}`);
+    if (lt === -1) break;
+    tag.lastIndex = lt;
+    const m = tag.exec(svg);
+    if (!m) throw new Error(`malformed tag at ${lt}: ${svg.slice(lt, lt + 60)}`);
+    const [, closing, name = '', attrText = '', selfClosing] = m;
+    if (closing) {
+      if (stack.pop() !== name) throw new Error(`</${name}> closes nothing open`);
+    } else {
+      if (stack.length === 0) roots++;
+      const attrs = Object.fromEntries(
+        [...attrText.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]]),
+      );
+      elements.push({ name, attrs: attrs as Record<string, string> });
+      if (!selfClosing) stack.push(name);
+    }
+    at = tag.lastIndex;
+  }
+  if (stack.length) throw new Error(`unclosed: ${stack.join(' > ')}`);
+  if (roots !== 1) throw new Error(`${roots} root elements`);
+  return { root: elements[0]?.name ?? '', elements };
+}
+
+describe('charts', () => {
+  const results = synthetic();
+  const unescapeXml = (s: string) =>
+    s.replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+
+  test.each([
+    ['CPU per operation', cpuPerOpChart, 'instant'],
+    ['added latency', addedLatencyChart, 'delay'],
+  ] as const)(
+    'the %s chart is one well-formed <svg> with a bar per scenario × contestant in each panel',
+    (_name, chart, setting) => {
+      const { root, elements } = parseXmlish(chart(results));
+      expect(root).toBe('svg');
+      expect(elements[0]?.attrs.xmlns).toBe('http://www.w3.org/2000/svg');
+      const measured = CONTESTANTS.filter(
+        (c) => c !== 'rest' && results.runs.some((r) => r.contestant === c && r.setting === setting),
+      );
+      const bars = elements.filter((e) => e.name === 'rect' && e.attrs.class === 'bar');
+      const panels = elements.filter((e) => e.name === 'g' && e.attrs.class === 'panel').length;
+      expect(panels).toBe(2);
+      expect(bars).toHaveLength(panels * results.scenarios.length * measured.length);
+      for (const s of results.scenarios)
+        for (const c of measured) {
+          const mine = bars.filter(
+            (b) => unescapeXml(b.attrs['data-group'] ?? '') === s.short && b.attrs['data-series'] === c,
+          );
+          expect(mine).toHaveLength(panels);
+          for (const b of mine) expect(Number(b.attrs.height)).toBeGreaterThan(0);
+        }
+    },
+  );
+
+  test('taller bars for larger values, negative values below the zero line, text escaped', () => {
+    const svg = barChartSvg({
+      title: 'a <chart> & "its" title',
+      series: [
+        { name: 'a&b', color: '#000' },
+        { name: 'c', color: '#111' },
+      ],
+      panels: [
+        {
+          title: 'panel',
+          unit: 'ms',
+          groups: [
+            { label: 'x < y', values: { 'a&b': 4, c: 2 } },
+            { label: 'z', values: { 'a&b': -1, c: Number.NaN } },
+          ],
+          reference: { value: 3, label: 'target' },
+        },
+      ],
+    });
+    const { elements } = parseXmlish(svg);
+    const bars = elements.filter((e) => e.attrs.class === 'bar');
+    expect(bars).toHaveLength(3); // NaN draws no bar
+    const [four, two, minusOne] = bars.map((b) => ({ y: Number(b.attrs.y), h: Number(b.attrs.height) }));
+    expect(four?.h).toBeCloseTo((two?.h ?? 0) * 2, 0);
+    // The negative bar starts where the positive ones end (the zero line).
+    expect(minusOne?.y).toBeCloseTo((four?.y ?? 0) + (four?.h ?? 0), 0);
+    expect(elements.some((e) => e.attrs.class === 'reference')).toBe(true);
+  });
+});
+
+describe('loadBenchConfig', () => {
+  test('BENCH_QUICK=1 is a short run of a subset, written where it cannot overwrite RESULTS.md', () => {
+    const quick = loadBenchConfig({ BENCH_QUICK: '1' });
+    expect(quick).toMatchObject({ quick: true, runs: 1, profile: false, outFile: 'RESULTS.quick.md' });
+    expect(quick.chartsDir).toBe('charts/quick');
+    expect(quick.contestants).toEqual(QUICK_CONTESTANTS);
+    expect(quick.scenarios).toHaveLength(SCENARIOS.length);
+    const full = loadBenchConfig({});
+    expect(full).toMatchObject({
+      quick: false,
+      runs: 3,
+      seconds: 4,
+      outFile: 'RESULTS.md',
+      chartsDir: 'charts',
+    });
+  });
+
+  test('a variable set explicitly wins over the quick defaults; scenarios by id or key', () => {
+    const c = loadBenchConfig({
+      BENCH_QUICK: '1',
+      BENCH_RUNS: '2',
+      BENCH_CONTESTANTS: 'gateway,proxy+json',
+      BENCH_SCENARIOS: '1,create',
+    });
+    expect(c.runs).toBe(2);
+    expect(c.contestants).toEqual(['proxy+json', 'gateway']);
+    expect(c.scenarios.map((s) => s.id)).toEqual([1, 6]);
+    expect(() => loadBenchConfig({ BENCH_CONTESTANTS: 'gatway' })).toThrow(/unknown gatway/);
+  });
+});
