@@ -153,7 +153,9 @@ export function barChartSvg(chart: BarChart): string {
   const panelsTop = 50 + head.height;
   const height = panelsTop + chart.panels.length * panelHeight;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}" height="${n(height)}" viewBox="0 0 ${n(width)} ${n(height)}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}" height="${n(height)}" viewBox="0 0 ${n(width)} ${n(height)}" font-family="sans-serif" font-size="11" role="img">`,
+    // The accessible name (screen readers, and what a browser shows on hover).
+    `<title>${escapeXml(chart.title)}</title>`,
     `<rect width="${n(width)}" height="${n(height)}" fill="#fff"/>`,
     `<text x="${LEFT}" y="24" font-size="15" font-weight="bold">${escapeXml(chart.title)}</text>`,
     head.svg,
