@@ -11,12 +11,14 @@
  *   `{{DEEP_JSON n}}` (unquoted) an object nested n levels deep.
  * - `# batch: <n>`: the request body is an array of n copies of the request.
  * - `# operationName: <name>`.
- * Inside the document, `{{repeat n}}…{{end}}` writes `…` n times (`{{n}}` is the copy's index) and
- * `{{NUL}}` a U+0000, so floods stay readable and the files small.
+ * Inside the document, `{{repeat n}}…{{end}}` writes `…` n times (`{{n}}` is the copy's index),
+ * `{{EVERY_REFERRAL_FIELD}}` the selection of every Referral field (test/helpers/selections.ts,
+ * members written out) and `{{NUL}}` a U+0000, so floods stay readable and the files small.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Emulator } from '../../src/emulator/emulatorServer.ts';
 import { EXAMPLE_OPERATION } from '../../src/server/exampleOperation.ts';
+import { ALL_REFERRAL_FIELDS } from '../helpers/selections.ts';
 
 export interface CorpusEntry {
   readonly name: string;
@@ -35,8 +37,15 @@ function expandDocument(text: string): string {
     .replace(/\{\{repeat (\d+)\}\}([\s\S]*?)\{\{end\}\}/g, (_all, count: string, body: string) =>
       Array.from({ length: Number(count) }, (_unused, i) => body.replaceAll('{{n}}', String(i))).join(''),
     )
+    .replaceAll('{{EVERY_REFERRAL_FIELD}}', EVERY_REFERRAL_FIELD)
     .replaceAll('{{NUL}}', '\u0000');
 }
+
+/** Every Referral field, with the member fragment's fields written out (no fragment to define). */
+const EVERY_REFERRAL_FIELD = ALL_REFERRAL_FIELDS.replaceAll(
+  '...member',
+  'firstName lastName phoneNumber email title contactPreference { locale disableNotifications }',
+);
 
 function deepJson(levels: number): string {
   return `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
