@@ -16,7 +16,13 @@ import { report } from '../helpers/report.ts';
 import { type Stack, useStack } from '../helpers/stack.ts';
 import { UPDATE_REFERRAL } from '../helpers/updateMutation.ts';
 
-const REQUEST_TIMEOUT_MS = 2000;
+const REQUEST_TIMEOUT_MS = 3000;
+/*
+ * The upstream headers and body timeouts. The client, the gateway and the emulator share one event
+ * loop here, 50 requests at once: at 400 ms a busy CI machine sometimes timed out a healthy answer
+ * (a 2 MB body or a reset arriving late), so the margin is wide, and still far below the 5 s delay.
+ */
+const UPSTREAM_TIMEOUT_MS = 1000;
 const REQUESTS_PER_CELL = 100;
 const CONCURRENCY = 50;
 
@@ -280,8 +286,8 @@ export function describeFaultMatrix(mode: WriteMode, operations: readonly Operat
   describe(`fault matrix (${mode.toUpperCase()} writes)`, () => {
     const stack = useStack({
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      UPSTREAM_HEADERS_TIMEOUT_MS: '400',
-      UPSTREAM_BODY_TIMEOUT_MS: '400',
+      UPSTREAM_HEADERS_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+      UPSTREAM_BODY_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
       UPSTREAM_MAX_RESPONSE_BYTES: String(512 * 1024),
       PARTNER_API_WRITE_MODE: mode,
     });
