@@ -212,11 +212,17 @@ export async function startContestant(
   if (name === 'rest') {
     return { target: { name, kind: 'rest', origin: upstream.origin, path: upstream.pathname } };
   } else if (name === 'proxy' || name === 'proxy+json') {
-    child = start(ctx, label, 'bench/peers/bareProxy.ts', {
-      PORT: String(port),
-      UPSTREAM_ORIGIN: upstream.origin,
-      PROXY_JSON: name === 'proxy+json' ? '1' : '0',
-    });
+    child = start(
+      ctx,
+      label,
+      'bench/peers/bareProxy.ts',
+      {
+        PORT: String(port),
+        UPSTREAM_ORIGIN: upstream.origin,
+        PROXY_JSON: name === 'proxy+json' ? '1' : '0',
+      },
+      nodeArgs,
+    );
     target = { name, kind: 'rest', origin, path: upstream.pathname };
     const probe = `${origin}${upstream.pathname}/engagements/referrals?$top=1`;
     await waitFor(
@@ -224,11 +230,17 @@ export async function startContestant(
       async () => (await fetch(probe, { headers: { authorization: AUTHORIZATION } })).status === 200,
     );
   } else if (name === 'datasource-rest') {
-    child = start(ctx, label, 'bench/peers/datasourceRest.ts', {
-      PORT: String(port),
-      PARTNER_API_URL: ctx.upstream.url,
-      ...variant,
-    });
+    child = start(
+      ctx,
+      label,
+      'bench/peers/datasourceRest.ts',
+      {
+        PORT: String(port),
+        PARTNER_API_URL: ctx.upstream.url,
+        ...variant,
+      },
+      nodeArgs,
+    );
     target = { name, kind: 'graphql', origin, path: '/' };
     await waitFor(label, graphqlReady(`${origin}/`));
   } else {

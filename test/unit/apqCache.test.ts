@@ -102,6 +102,36 @@ describe('only the Redis cache', () => {
     expect(await raw.exists(`${PREFIX}${big}`, `${PREFIX}${notAHash}`)).toBe(0);
   });
 
+  test('a document read from Redis is held in the process: found again after Redis lost it, while another replica reads Redis', async () => {
+    await connected;
+    const here = new RedisApqCache(connection, { ttlSeconds: TTL_SECONDS, localRefillSeconds: 1 });
+    const there = new RedisApqCache(connection, { ttlSeconds: TTL_SECONDS });
+    const key = apqKey();
+    await there.set(key, '{ e: __typename }');
+    expect(await here.get(key)).toBe('{ e: __typename }');
+    if (raw.status === 'wait') await raw.connect();
+    expect(await raw.del(`${PREFIX}${key}`)).toBe(1);
+    expect(await here.get(key)).toBe('{ e: __typename }');
+    // `there` registered it, so it holds it too; a third replica has only Redis, now empty.
+    expect(await there.get(key)).toBe('{ e: __typename }');
+    expect(await new RedisApqCache(connection, { ttlSeconds: TTL_SECONDS }).get(key)).toBeUndefined();
+    // The copy read from Redis lives `localRefillSeconds`: then Redis is asked again.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await here.get(key)).toBeUndefined();
+  });
+
+  test('the local tier is bounded in bytes: past it, the oldest copy goes and Redis answers for it', async () => {
+    const cache = new RedisApqCache(connection, { ttlSeconds: TTL_SECONDS, localMaxBytes: 100 });
+    const [first, second] = [apqKey(), apqKey()];
+    const doc = (name: string) => `query ${name} { __typename ${' '.repeat(60)}}`;
+    await cache.set(first, doc('First'));
+    await cache.set(second, doc('Second'));
+    if (raw.status === 'wait') await raw.connect();
+    await raw.del(`${PREFIX}${first}`, `${PREFIX}${second}`);
+    expect(await cache.get(second)).toBe(doc('Second'));
+    expect(await cache.get(first)).toBeUndefined();
+  });
+
   test('Redis unreachable: every call is a miss or a no-op, never an error, and logged at warn once', async () => {
     const lines: { level: number; msg: string }[] = [];
     const sink = new Writable({
