@@ -456,4 +456,29 @@ describe('fingerprints', () => {
       }),
     );
   });
+
+  test('property: the canonical form is byte for byte the one records on Redis were keyed with before', () => {
+    // The first form (#12), written plainly; a different byte would make every stored record's
+    // repeat an IDEMPOTENCY_KEY_REUSED after an upgrade.
+    const firstForm = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(firstForm).join(',')}]`;
+      if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value)
+          .filter(([, item]) => item !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${firstForm(item)}`).join(',')}}`;
+      }
+      return JSON.stringify(value) ?? 'null';
+    };
+    const withUndefined = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.constant(undefined),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.string(), tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
+    fc.assert(fc.property(withUndefined, (value) => expect(canonicalJson(value)).toBe(firstForm(value))));
+  });
 });

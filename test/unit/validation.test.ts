@@ -21,6 +21,21 @@ describe('format rules', () => {
   test.each(['us', 'USA', 'EU', 'UN', 'QQ', 'ZZ', ''])('%p is not a country code', (code) =>
     expect(isIsoCountry(code)).toBe(false),
   );
+  test('every two-letter code answers as Intl says, the second time (remembered) as the first', () => {
+    const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    let countries = 0;
+    for (const a of letters)
+      for (const b of letters) {
+        const code = a + b;
+        const expected =
+          !['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ'].includes(code) && regions.of(code) !== undefined;
+        expect([code, isIsoCountry(code), isIsoCountry(code)]).toEqual([code, expected, expected]);
+        if (expected) countries += 1;
+      }
+    // ISO 3166-1 has 249 codes; Intl knows a few more user-assigned or reserved ones.
+    expect(countries).toBeGreaterThanOrEqual(249);
+  });
   test.each(['2022-02-24T21:04:06.0372014Z', '2025-06-30T00:00:00Z', '2024-02-29T23:59:59.9Z'])(
     '%s is a UTC date-time',
     (v) => expect(isUtcDateTime(v)).toBe(true),
