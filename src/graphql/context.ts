@@ -15,6 +15,7 @@ import type { TraceParent } from '../upstream/upstreamTelemetry.ts';
 import type { CursorCodec } from './connection.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import { ResponseBudget } from './responseBudget.ts';
+import type { WirePresenter } from './wirePresentation.ts';
 
 export interface GatewayContext {
   readonly requestId: string;
@@ -63,6 +64,8 @@ export interface ContextDeps {
   readonly cursors: CursorCodec;
   readonly writeMode: WriteMode;
   readonly idempotency: IdempotencyStore;
+  /** Built once from the schema (wirePresentation.ts). */
+  readonly present: WirePresenter;
 }
 
 /** How long the request may run: aborted when the client goes away or the deadline passes. */
@@ -108,7 +111,7 @@ export function createContext(
         ? { requestId, correlationId }
         : { requestId, correlationId, traceId: observer.traceId },
     ),
-    response: new ResponseBudget(deps.budgets.maxResponseBytes),
+    response: new ResponseBudget(deps.budgets.maxResponseBytes, deps.present),
     cursors: deps.cursors,
     writeMode: deps.writeMode,
     idempotency: deps.idempotency,

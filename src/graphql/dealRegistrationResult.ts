@@ -79,7 +79,7 @@ function toResult(ctx: GatewayContext, outcome: DealRegistrationOutcome): DealRe
       return {
         __typename: 'DealRegistrationSuccess',
         referral: ctx.response.referral(outcome.referral),
-        registration: outcome.registration,
+        registration: ctx.response.registration(outcome.registration),
       };
     case 'registrationNotFound':
       return {

@@ -1,12 +1,15 @@
 /**
- * Resolvers of the fields no documentation page lists, seen in the connector's V3 contract or on
- * the live wire (docs/partner-api.md §5.2, §5.3). The wire check lets any value of these through
+ * The tolerance rules of the fields no documentation page lists, seen in the connector's V3
+ * contract or on the live wire (docs/partner-api.md §5.2, §5.3), and of two legacy shapes (`ids:
+ * {}`, a string `dealValue`). The wire check lets any value of these through
  * (src/upstream/referralWire.ts `unstated`): the Partner API adds and changes them without notice.
  * So each field answers `null` for a value of an unexpected type (a string where a boolean was
  * seen, a number where an object was), and a list drops items that are not objects, instead of
- * one odd value failing the referral, or the page. Enum-valued ones (`direction`, `salesStage`,
+ * one odd value failing the referral, or the page. They are applied before GraphQL reads the
+ * referral (wirePresentation.ts), not by resolvers. Enum-valued ones (`direction`, `salesStage`,
  * `registrationStatus`, a registration's `type`, `status`, `term`, …) need nothing here: every
- * wire enum already answers `null` for an unknown value or a non-string (src/server/buildSchema.ts).
+ * wire enum already answers `null` for an unknown value or a non-string (wirePresentation.ts for
+ * referrals and deal registrations, src/server/buildSchema.ts for every other type).
  */
 import { GraphQLScalarType } from 'graphql';
 import { isJsonObject } from '../domain/json.ts';
@@ -30,8 +33,15 @@ function object(value: unknown): Record<string, unknown> | null {
   return isJsonObject(value) ? value : null;
 }
 
+/** The list itself when every item is an object (no copy), else the objects only. */
 function objects(value: unknown): Record<string, unknown>[] | null {
-  return Array.isArray(value) ? value.filter(isJsonObject) : null;
+  if (!Array.isArray(value)) return null;
+  return value.every(isJsonObject) ? value : value.filter(isJsonObject);
+}
+
+/** Older payloads send `ids: {}` (docs/partner-api.md §5.2): no ids, not an error. */
+function list(value: unknown): unknown[] | null {
+  return Array.isArray(value) ? value : null;
 }
 
 /**
@@ -40,6 +50,7 @@ function objects(value: unknown): Record<string, unknown>[] | null {
  */
 function tags(value: unknown): string[] | null {
   if (!Array.isArray(value)) return null;
+  if (value.every((item) => typeof item === 'string')) return value;
   const out: string[] = [];
   for (const item of value) {
     if (typeof item === 'string') out.push(item);
@@ -50,8 +61,12 @@ function tags(value: unknown): string[] | null {
 
 type Coerce = (value: unknown) => unknown;
 
-/** Field → coercion, per type: the resolvers read the raw JSON member and coerce it. */
-const TOLERANT_FIELDS: Readonly<Record<string, Readonly<Record<string, Coerce>>>> = {
+/**
+ * Field → coercion, per type, applied to the raw JSON member before GraphQL reads it
+ * (wirePresentation.ts). A coercion answers the member itself (the same object or list) when it
+ * is already as answered, so nothing is copied for an ordinary referral.
+ */
+export const TOLERANT_FIELDS: Readonly<Record<string, Readonly<Record<string, Coerce>>>> = {
   Referral: {
     acceptedDateTime: text,
     closedDateTime: text,
@@ -69,7 +84,7 @@ const TOLERANT_FIELDS: Readonly<Record<string, Readonly<Record<string, Coerce>>>
     registrations: objects,
     trackingInfo: object,
   },
-  CustomerProfile: { isMatchingComplete: flag },
+  CustomerProfile: { isMatchingComplete: flag, ids: list },
   ReferralTrackingInfo: {
     microsoftMsxId: text,
     microsoftUSFedOpportunityId: text,
@@ -77,7 +92,8 @@ const TOLERANT_FIELDS: Readonly<Record<string, Readonly<Record<string, Coerce>>>
     migratedPSCDealId: text,
     migratedPSCPartnerDealId: text,
   },
-  ReferralDetails: { incentiveLevel: text },
+  // `dealValue`: a decimal; sent as a number, but the docs' PATCH example uses a string ("10000").
+  ReferralDetails: { incentiveLevel: text, dealValue: decimal },
   SolutionTag: {
     price: decimal,
     quantity: decimal,
@@ -126,16 +142,6 @@ const TOLERANT_FIELDS: Readonly<Record<string, Readonly<Record<string, Coerce>>>
   },
 };
 
-function tolerantResolvers(): Resolvers {
-  const out: Record<string, Record<string, (parent: Record<string, unknown>) => unknown>> = {};
-  for (const [typeName, fields] of Object.entries(TOLERANT_FIELDS)) {
-    const map: Record<string, (parent: Record<string, unknown>) => unknown> = {};
-    for (const [field, coerce] of Object.entries(fields)) map[field] = (parent) => coerce(parent[field]);
-    out[typeName] = map;
-  }
-  return out as Resolvers;
-}
-
 /** Any JSON value, out as it came in; used only for items whose shape no source documents. */
 export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
   name: 'JSON',
@@ -144,4 +150,4 @@ export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
   parseValue: (value) => value,
 });
 
-export const observedFieldResolvers: Resolvers = { JSON: JSONScalar, ...tolerantResolvers() };
+export const observedFieldResolvers: Resolvers = { JSON: JSONScalar };

@@ -4,7 +4,6 @@
  * fields whose wire form differs from the schema have resolvers here.
  */
 
-import { parseDecimal } from '../domain/referral/wireValues.ts';
 import { badUserInput } from '../errors/create.ts';
 import {
   buildFilter,
@@ -104,8 +103,10 @@ export const referralResolvers: Resolvers = {
       const query = { filter: buildFilter(conditions(args.filter)), orderBy: orderBy(args.orderBy) };
       const { page, skip } = await readPage(ctx, args.after, query, first);
       const connection = toConnection(page, skip, first, filterKey(query.filter, query.orderBy));
-      for (const edge of connection.edges) ctx.response.referral(edge.node);
-      return connection;
+      return {
+        ...connection,
+        edges: connection.edges.map((edge) => ({ ...edge, node: ctx.response.referral(edge.node) })),
+      };
     },
   },
 
@@ -139,15 +140,5 @@ export const referralResolvers: Resolvers = {
   PageInfo: {
     startCursor: (info, _args, ctx) => (info.startPosition ? ctx.cursors.encode(info.startPosition) : null),
     endCursor: (info, _args, ctx) => (info.endPosition ? ctx.cursors.encode(info.endPosition) : null),
-  },
-
-  CustomerProfile: {
-    // Older payloads send `ids: {}` (docs/partner-api.md §5.2): no ids, not an error.
-    ids: (profile) => (Array.isArray(profile.ids) ? profile.ids : null),
-  },
-
-  ReferralDetails: {
-    // A decimal; sent as a number, but the docs' PATCH example uses a string ("10000").
-    dealValue: ({ dealValue }) => parseDecimal(dealValue) ?? null,
   },
 };

@@ -43,6 +43,5 @@ export async function resolveRelatedReferrals(
   });
   logUnusual(ctx, engagementId, read);
   const others = relatedTo(read, referral);
-  for (const other of others) ctx.response.referral(other);
-  return others;
+  return others.map((other) => ctx.response.referral(other));
 }

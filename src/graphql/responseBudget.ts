@@ -12,14 +12,17 @@
 import { responseTooLarge } from '../errors/create.ts';
 import { wireLength } from '../upstream/referralsApi.ts';
 import type { WireReferral } from '../upstream/referralWire.ts';
+import type { WirePresenter } from './wirePresentation.ts';
 
 export class ResponseBudget {
   readonly limitBytes: number;
+  readonly #present: WirePresenter;
   #charged = 0;
   #exceeded = false;
 
-  constructor(limitBytes: number) {
+  constructor(limitBytes: number, present: WirePresenter) {
     this.limitBytes = limitBytes;
+    this.#present = present;
   }
 
   /** Charges `bytes`; throws RESPONSE_TOO_LARGE once the total passes the limit. */
@@ -31,10 +34,19 @@ export class ResponseBudget {
     }
   }
 
-  /** Charges a referral (or nothing for `null`) and hands it on. */
+  /**
+   * Charges a referral (or nothing for `null`) and hands it on as GraphQL reads it
+   * (wirePresentation.ts): the one way a referral enters the answer.
+   */
   referral<T extends WireReferral | null>(referral: T): T {
-    if (referral !== null) this.charge(wireLength(referral));
-    return referral;
+    if (referral === null) return referral;
+    this.charge(wireLength(referral));
+    return this.#present.referral(referral);
+  }
+
+  /** A deal registration as GraphQL reads it; its bytes were charged with its referral's. */
+  registration<T>(registration: T): T {
+    return this.#present.dealRegistration(registration);
   }
 
   get exceeded(): boolean {

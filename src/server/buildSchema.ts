@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { isWireEnum, knownWireValue } from '../graphql/enumValues.ts';
 import { resolvers } from '../graphql/resolvers.ts';
+import { isPresentedField, presentedTypes } from '../graphql/wirePresentation.ts';
 
 const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
 
@@ -42,7 +43,8 @@ export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
 /**
  * graphql-js fails a field whose enum value it cannot serialize, and the error nulls the nearest
  * nullable parent: one new upstream value would hide a whole referral. Every field of a
- * wire-mapped enum type instead answers the canonical wire value, or `null` for a value the
+ * wire-mapped enum type outside referrals and deal registrations (whose values are answered before
+ * GraphQL reads them, src/graphql/wirePresentation.ts) instead answers the canonical wire value, or `null` for a value the
  * schema does not know yet (docs/partner-api.md §2: the taxonomy changes; README "What the schema
  * promises": an unknown enum value answers null for that field only).
  */
@@ -51,11 +53,14 @@ function tolerateUnknownEnumValues(
   onUnknown?: (enumName: string, value: string) => void,
 ) {
   const reported = new Set<string>();
+  const covered = presentedTypes(schema);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
       if (!isEnumType(named) || !isWireEnum(named.name) || named !== field.type) continue;
+      // Referrals and deal registrations arrive with these answered (wirePresentation.ts).
+      if (isPresentedField(schema, covered, type.name, field.name)) continue;
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       const enumName = named.name;
       field.resolve = (source, args, context, info) => {

@@ -19,6 +19,7 @@ import type { Config } from '../config/config.ts';
 import { createFormatError } from '../errors/format.ts';
 import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
+import { createWirePresenter } from '../graphql/wirePresentation.ts';
 import { listen, reachableHost } from '../http/listen.ts';
 import type { Logger } from '../log/logger.ts';
 import { throttledWarn } from '../log/throttledWarn.ts';
@@ -108,13 +109,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Live data carries such values on every read (salesStage "100", docs/partner-api.md §5.3): one
     // line per enum a minute, not one per field served. Enum names are the schema's: a bounded set.
     const unknownEnumWarn = throttledWarn(logger, UNKNOWN_ENUM_WARN_INTERVAL_MS);
-    const schema = buildSchema({
-      onUnknownEnumValue: (enumName, value) =>
-        unknownEnumWarn(`Partner API sent a ${enumName} value the schema does not know; answering null`, {
-          enumName,
-          value,
-        }),
-    });
+    const onUnknownEnumValue = (enumName: string, value: string) =>
+      unknownEnumWarn(`Partner API sent a ${enumName} value the schema does not know; answering null`, {
+        enumName,
+        value,
+      });
+    const schema = buildSchema({ onUnknownEnumValue });
+    // Referrals and deal registrations get their tolerant fields answered before GraphQL reads them.
+    const present = createWirePresenter(schema, onUnknownEnumValue);
 
     let ready = false;
     const httpServer = createServer({
@@ -192,6 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       writeMode: config.writeMode,
       // Shared by every request (and, on Redis, every replica): a repeated create must find its key.
       idempotency: shared.idempotency,
+      present,
       // Unset: a key of this process only (CURSOR_SECRET shares one between replicas).
       cursors: createCursorCodec(
         config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret),
