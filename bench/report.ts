@@ -255,7 +255,8 @@ function renderProfiles(results: BenchResults, out: (s?: string) => void): void 
     const b = p.before?.byCategory.get(c);
     const a = p.after?.byCategory.get(c);
     if ((b ?? 0) < 0.005 && (a ?? 0) < 0.005) continue;
-    row(`  ${c}`, b ?? 0, a ?? 0);
+    // A category one profile lacks spent nothing there; a profile that is missing shows –.
+    row(`  ${c}`, p.before ? (b ?? 0) : undefined, p.after ? (a ?? 0) : undefined);
   }
   out();
   for (const [label, summary] of [

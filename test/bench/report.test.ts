@@ -203,6 +203,36 @@ describe('renderReport', () => {
     expect(quick).toContain('`npm run bench:quick`');
   });
 
+  test('profiles: a category one profile lacks reads 0; a profile that was not taken reads –', () => {
+    const summary = (byCategory: [string, number][]) => ({
+      opsPerSec: 100,
+      ops: 500,
+      cpuMsPerOp: 2,
+      byCategory: new Map(byCategory),
+      topFunctions: [['parseJson (src/upstream/httpClient.ts:228)', 0.5] as const],
+    });
+    const both = renderReport(
+      {
+        ...synthetic(),
+        profiles: {
+          scenario: 3,
+          seconds: 5,
+          before: summary([['garbage collection', 1]]),
+          after: summary([['src/graphql', 0.25]]),
+        },
+      },
+      OPTIONS,
+    );
+    expect(row(both, '|   garbage collection')).toBe('|   garbage collection | 1.000 | 0.000 | – |');
+    expect(row(both, '|   src/graphql')).toBe('|   src/graphql | 0.000 | 0.250 | – |');
+    const afterOnly = renderReport(
+      { ...synthetic(), profiles: { scenario: 3, seconds: 5, after: summary([['src/graphql', 0.25]]) } },
+      OPTIONS,
+    );
+    expect(row(afterOnly, '|   src/graphql')).toBe('|   src/graphql | – | 0.250 | – |');
+    expect(row(afterOnly, '| **CPU ms per operation**')).toBe('| **CPU ms per operation** | – | 2.000 | – |');
+  });
+
   test('a contestant that was not run reads as not measured, not as a failure', () => {
     const results = synthetic();
     const withoutProxy = {
