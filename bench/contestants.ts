@@ -25,7 +25,7 @@ export interface ContestantSpec {
   readonly name: ContestantName;
   /** What it answers: the scenario's REST calls, or its GraphQL operation. */
   readonly kind: 'rest' | 'graphql';
-  /** A process (CPU and RSS measured; `gateway+apq` shares `gateway`'s); `rest` is the emulator itself. */
+  /** A process (CPU and RSS measured); `rest` is the emulator itself. */
   readonly process: boolean;
   /** `extra`: runs only where a scenario lists it (`Scenario.extras`). */
   readonly family: 'floor' | 'peer' | 'gateway' | 'extra';
@@ -92,7 +92,7 @@ export const CONTESTANTS: Readonly<Record<ContestantName, ContestantSpec>> = {
     process: true,
     family: 'extra',
     summary:
-      "the `gateway` process itself, sent every operation as an APQ hash only (registered once before measuring): a hit on the in-memory APQ cache, the default without REDIS_URL, and the baseline of Redis APQ's cost",
+      "a gateway process of its own, started as `gateway` is, sent every operation as an APQ hash only (registered once before measuring): a hit on the in-memory APQ cache, the default without REDIS_URL, and the baseline of Redis APQ's cost. It runs exactly the scenarios `gateway+redis-apq` runs: a process's heap, and with it what GC costs, grows with what it has run, so the two are compared with the same history",
   },
   'gateway+redis-apq': {
     name: 'gateway+redis-apq',

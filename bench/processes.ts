@@ -254,7 +254,13 @@ export async function startContestant(
       [...startFlags(dir), ...nodeArgs],
       dir,
     );
-    target = { name, kind: 'graphql', origin, path: '/graphql', apq: name === 'gateway+redis-apq' };
+    target = {
+      name,
+      kind: 'graphql',
+      origin,
+      path: '/graphql',
+      apq: name === 'gateway+apq' || name === 'gateway+redis-apq',
+    };
     await waitFor(label, graphqlReady(`${origin}/graphql`));
   }
   pinTo(ctx.pin, child.proc.pid, 1);
@@ -295,7 +301,7 @@ export class Lineup {
     return this.#running.get(Lineup.key(name, variantOf(scenario, name)));
   }
 
-  /** Every distinct process (gateway+apq shares gateway's). */
+  /** Every distinct process. */
   all(): Running[] {
     const seen = new Set<Child | undefined>();
     return [...this.#running.values()].filter((r) => {

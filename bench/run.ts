@@ -86,29 +86,16 @@ async function main(): Promise<void> {
   for (const s of cfg.scenarios)
     for (const c of wanted)
       if (appliesTo(s, c)) starts.set(Lineup.key(c, variantOf(s, c)), { name: c, variant: variantOf(s, c) });
-  // gateway+apq is the gateway process itself, sent hash-only operations: nothing to start.
-  const shared = [...starts.values()].filter((x) => x.name === 'gateway+apq');
   await Promise.all(
-    [...starts.values()]
-      .filter((x) => x.name !== 'gateway+apq')
-      .map(async ({ name, variant }) => {
-        try {
-          lineup.set(name, variant, await startContestant(ctx, name, variant));
-        } catch (error) {
-          const key = variantKey(variant);
-          notes.push(`${name}${key ? ` (${key})` : ''} did not start: ${String(error)}`);
-        }
-      }),
+    [...starts.values()].map(async ({ name, variant }) => {
+      try {
+        lineup.set(name, variant, await startContestant(ctx, name, variant));
+      } catch (error) {
+        const key = variantKey(variant);
+        notes.push(`${name}${key ? ` (${key})` : ''} did not start: ${String(error)}`);
+      }
+    }),
   );
-  for (const { variant } of shared) {
-    const gateway = lineup.get('gateway', variant);
-    if (gateway)
-      lineup.set('gateway+apq', variant, {
-        ...gateway,
-        target: { ...gateway.target, name: 'gateway+apq', apq: true },
-      });
-    else notes.push('gateway+apq needs the gateway contestant: left out.');
-  }
 
   // Before each window, writing scenarios read the current eTags; after it, creating ones put
   // the emulator back to its seed (bounded store, unchanged pages for the other scenarios).
