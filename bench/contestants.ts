@@ -100,7 +100,7 @@ export const CONTESTANTS: Readonly<Record<ContestantName, ContestantSpec>> = {
     process: true,
     family: 'extra',
     summary:
-      'the gateway with REDIS_URL (its own REDIS_KEY_PREFIX, deleted afterwards); every operation sent as an APQ hash only (registered once before measuring), so each one is a cache hit on Redis',
+      "the gateway with REDIS_URL (its own REDIS_KEY_PREFIX, deleted afterwards); every operation sent as an APQ hash only (registered once before measuring), so each one is a hit. After the first lookup the replica's local tier answers (src/state/redisApqCache.ts: a hash names its document), so this measures what a Redis-backed gateway costs on a hit, not a Redis round trip per operation",
   },
 };
 

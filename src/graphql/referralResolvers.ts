@@ -1,7 +1,8 @@
 /**
  * Resolvers of the Referral read side. Thin by design: arguments in, one loader or API call,
- * data out. Object types resolve from the Partner API's raw JSON (see codegen.yml mappers); only
- * fields whose wire form differs from the schema have resolvers here.
+ * data out. Object types resolve from the Partner API's JSON (see codegen.yml mappers), referrals
+ * as presented by wirePresentation.ts (tolerant fields answered, copy on write); only fields
+ * computed from others have resolvers here.
  */
 
 import { badUserInput } from '../errors/create.ts';

@@ -5,9 +5,9 @@ import { dealRegistrationResolvers } from './dealRegistrationResolvers.ts';
 import { ENUM_WIRE_VALUES } from './enumValues.ts';
 import { mergeResolvers } from './mergeResolvers.ts';
 import { observeMutationResults } from './mutationResults.ts';
-import { observedFieldResolvers } from './observedFieldResolvers.ts';
 import { referralResolvers } from './referralResolvers.ts';
 import { DateTime } from './scalars.ts';
+import { jsonScalarResolvers } from './tolerantFields.ts';
 
 // Merged type by type: several maps resolve fields of one type (mergeResolvers.ts); every
 // mutation's result member is reported for metrics (mutationResults.ts).
@@ -15,7 +15,7 @@ export const resolvers: Resolvers = observeMutationResults(
   mergeResolvers(
     { DateTime, ...ENUM_WIRE_VALUES },
     referralResolvers,
-    observedFieldResolvers,
+    jsonScalarResolvers,
     createReferralResolvers,
     dealRegistrationResolvers,
   ),

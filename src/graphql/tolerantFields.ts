@@ -150,4 +150,5 @@ export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
   parseValue: (value) => value,
 });
 
-export const observedFieldResolvers: Resolvers = { JSON: JSONScalar };
+/** The `JSON` scalar of the open items; the fields above need no resolvers (wirePresentation.ts). */
+export const jsonScalarResolvers: Resolvers = { JSON: JSONScalar };

@@ -96,8 +96,9 @@ async function carryOut(
     judge: plan.judge,
   });
   if (outcome.kind !== 'updated') return outcome;
-  // Registrations are unchecked on arrival (§5.3); the GraphQL resolvers answer `null` for any
-  // value of an unexpected type, so the wire type is what they expect, not a promise.
+  // Registrations are unchecked on arrival (§5.3); the GraphQL layer answers `null` for any value
+  // of an unexpected type (src/graphql/wirePresentation.ts), so the wire type is what it expects,
+  // not a promise.
   const registration = (plan.locate(outcome.referral) as WireDealRegistration | undefined) ?? null;
   return { ...outcome, registration };
 }

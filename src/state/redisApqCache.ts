@@ -17,11 +17,12 @@
  *
  * A local tier in front of Redis: a hash names its document (Apollo checks the SHA-256 before it
  * registers one), so a copy held in the process is never stale, and a hit costs no Redis round
- * trip (bench/RESULTS.md: a Redis GET per operation cost 40–70 % more CPU than the in-memory
- * cache). The copy is bounded in bytes (`APQ_LOCAL_MAX_BYTES`) and lives no longer than the
- * entry's TTL, at most `LOCAL_REFILL_SECONDS` when it was read from Redis (whose remaining
- * lifetime is unknown here). Redis stays the shared source: a hash registered on one replica is
- * found by the others on their first lookup.
+ * trip: no wait on the network, no load on Redis, and an answer while Redis is down. The copies
+ * are bounded in characters (`APQ_LOCAL_MAX_BYTES`, 4 Mi: up to twice that in bytes for documents
+ * outside Latin-1). A registered copy lives the entry's TTL; one read from Redis lives at most
+ * `LOCAL_REFILL_SECONDS` (the key's remaining lifetime is not read), so it may outlast the Redis
+ * key by that much, which is harmless for a content-addressed entry. Redis stays the shared
+ * source: a hash registered on one replica is found by the others on their first lookup.
  */
 import {
   InMemoryLRUCache,
@@ -62,7 +63,11 @@ export class RedisApqCache implements KeyValueCache<string> {
     this.#ttlSeconds = options.ttlSeconds;
     this.#maxDocumentBytes = options.maxDocumentBytes ?? APQ_MAX_DOCUMENT_BYTES;
     this.#local = new InMemoryLRUCache<string>({ maxSize: options.localMaxBytes ?? APQ_LOCAL_MAX_BYTES });
-    this.#refillSeconds = Math.min(options.localRefillSeconds ?? LOCAL_REFILL_SECONDS, this.#ttlSeconds);
+    // At least a second: a TTL of 0 means "never expires" to the LRU underneath.
+    this.#refillSeconds = Math.max(
+      1,
+      Math.min(options.localRefillSeconds ?? LOCAL_REFILL_SECONDS, this.#ttlSeconds),
+    );
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -85,7 +90,7 @@ export class RedisApqCache implements KeyValueCache<string> {
     const asked = options?.ttl;
     // `null` and absent mean "no TTL" to Apollo; here every entry expires.
     const ttl = typeof asked === 'number' && asked > 0 ? Math.min(asked, this.#ttlSeconds) : this.#ttlSeconds;
-    await this.#local.set(key, value, { ttl });
+    await this.#local.set(key, value, { ttl: Math.max(1, ttl) });
     try {
       await this.#redis.command('apq set', (client) =>
         client.set(this.#key(key), value, 'EX', Math.ceil(ttl)),

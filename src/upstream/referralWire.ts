@@ -17,9 +17,9 @@ const decimal = z.union([z.number(), z.string()]).nullish();
 /**
  * A field no documentation page lists (docs/partner-api.md §5.2, §5.3: seen only as `null`, or
  * only in the connector's contract and live payloads): the Partner API adds and changes these
- * without notice, so any value passes, and the GraphQL resolver answers `null` for one of an
- * unexpected type (src/graphql/observedFieldResolvers.ts) instead of one odd value failing the
- * whole referral, and with it the whole page.
+ * without notice, so any value passes, and the field answers `null` for one of an unexpected
+ * type (rules in src/graphql/tolerantFields.ts, applied by src/graphql/wirePresentation.ts)
+ * instead of one odd value failing the whole referral, and with it the whole page.
  */
 const unstated = z.unknown().optional();
 
@@ -124,8 +124,9 @@ const link = z.object({ uri: text, method: text });
 
 /*
  * The §5.3 objects below are not checked on arrival (every §5.3 field is `unstated` in the
- * referral): they are the shapes the connector documents, for the types the GraphQL resolvers
- * expect, and those resolvers answer `null` for any value of another type.
+ * referral): they are the shapes the connector documents, for the types GraphQL expects; the
+ * presentation before GraphQL reads them (src/graphql/wirePresentation.ts) answers `null` for any
+ * value of another type.
  */
 
 /** §5.3 `trackingInfo`: the connector lists `microsoftMsxId`; live payloads carry the others. */

@@ -5,6 +5,7 @@
  * back is what was read: the presentation never reaches the Partner API.
  */
 import { describe, expect, test } from '@jest/globals';
+import { CREATE_REFERRAL, type CreateResult, newReferralInput } from '../helpers/createMutation.ts';
 import { useStack } from '../helpers/stack.ts';
 
 const stack = useStack();
@@ -137,5 +138,70 @@ describe('a referral with odd wire values answers the same through every entry p
     expect(stack.emulator.getReferral(odd)?.registrations).toMatchObject([
       { status: 'Escalated', statusReason: 7, solutionDetails: [{ value: 'lots', pricingModel: 'Barter' }] },
     ]);
+  });
+
+  test("shareReferralWithMicrosoft: Microsoft's half, made from the odd partner half, answers presented", async () => {
+    const created = await stack.gql<{ createReferral: CreateResult }>(CREATE_REFERRAL, {
+      input: newReferralInput({ type: 'SHARED', target: [{ type: 'SOLUTION_PROFILE', id: 'SOL-7f1c2a' }] }),
+    });
+    const partnerId = String((created.body.data?.createReferral as CreateResult | undefined)?.referral?.id);
+    const stored = stack.emulator.getReferral(partnerId) as Record<string, Record<string, unknown>>;
+    // Odd values in the nested objects the co-sell flow copies to Microsoft's half.
+    stack.emulator.putReferral({
+      ...stored,
+      customerProfile: { ...stored.customerProfile, isMatchingComplete: 'yes', ids: {} },
+      details: { ...stored.details, dealValue: '1500.50' },
+    });
+    const res = await stack.gql(
+      `mutation($id: ID!) {
+        shareReferralWithMicrosoft(referralId: $id) {
+          __typename
+          ... on CreateReferralSuccess { referral { id customerProfile { isMatchingComplete ids { id } } details { dealValue } } }
+        }
+      }`,
+      { id: partnerId },
+    );
+    const half = (res.body.data as Record<string, { __typename: string; referral: Record<string, unknown> }>)
+      .shareReferralWithMicrosoft;
+    expect(res.body.errors).toBeUndefined();
+    expect(half?.__typename).toBe('CreateReferralSuccess');
+    expect(half?.referral).toMatchObject({
+      customerProfile: { isMatchingComplete: null, ids: null },
+      details: { dealValue: 1500.5 },
+    });
+    const post = stack.emulator.requests.filter((r) => r.method === 'POST').at(-1);
+    expect(post?.body).toMatchObject({ customerProfile: { isMatchingComplete: 'yes', ids: {} } });
+  });
+
+  test('createDealRegistration: the referral it answers, with an odd registration beside the new one, is presented', async () => {
+    const { odd } = seed();
+    const res = await stack.gql(
+      `mutation($id: ID!, $input: DealRegistrationInput!, $etag: String!) {
+        createDealRegistration(referralId: $id, input: $input, etag: $etag) {
+          __typename
+          ... on DealRegistrationSuccess { referral { ${FIELDS} registrations { id status } } registration { status } }
+        }
+      }`,
+      {
+        id: odd,
+        input: {
+          contract: {
+            value: 10,
+            currency: 'USD',
+            startDateTime: '2025-07-01T00:00:00.0000000Z',
+            endDateTime: '2026-06-30T00:00:00.0000000Z',
+            term: 'FINITE',
+          },
+          solutionDetails: [{ id: 'SOL-2', value: 10, currency: 'USD', pricingModel: 'OTHER' }],
+        },
+        etag: etagOf(odd),
+      },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const success = (res.body.data as Record<string, Record<string, unknown>>).createDealRegistration;
+    expect(success).toMatchObject({
+      __typename: 'DealRegistrationSuccess',
+      referral: { id: odd, ...ODD_ANSWER, registrations: [{ id: 'reg-odd', status: null }, {}] },
+    });
   });
 });

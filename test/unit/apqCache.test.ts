@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../src/log/logger.ts';
 import { RedisApqCache } from '../../src/state/redisApqCache.ts';
@@ -160,6 +160,14 @@ describe('only the Redis cache', () => {
       }
       const lookups = lines.filter((line) => line.msg.startsWith('APQ lookup on Redis failed'));
       expect(lookups).toHaveLength(1);
+      // What this replica registered it still serves, without asking Redis.
+      const held = apqKey();
+      await cache.set(held, '{ held: __typename }');
+      const asked = jest.spyOn(gone, 'command');
+      expect(await cache.get(held)).toBe('{ held: __typename }');
+      expect(await cache.get(apqKey())).toBeUndefined();
+      expect(asked.mock.calls.map(([operation]) => operation)).toEqual(['apq get']);
+      asked.mockRestore();
       expect(lookups[0]?.level).toBe(40);
       expect(lines.filter((line) => line.msg.startsWith('APQ registration on Redis failed'))).toHaveLength(1);
     } finally {

@@ -12,6 +12,8 @@ export function fingerprint(operation: string, input: unknown): string {
 }
 
 export function canonicalJson(value: unknown): string {
+  // A hole in a sparse array reads `null` (the first form kept it empty); JSON and GraphQL input
+  // never has one.
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
