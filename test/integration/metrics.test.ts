@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { type AddressInfo, connect, createServer as createNetServer } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/log/logger.ts';
@@ -16,6 +16,7 @@ import { GatewayMetrics } from '../../src/telemetry/metrics.ts';
 import { createUpstreamClient } from '../../src/upstream/httpClient.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/upstream/retryPolicy.ts';
 import { UpstreamError } from '../../src/upstream/upstreamErrors.ts';
+import { tryConnect } from '../helpers/ports.ts';
 import { Scrape, scrape } from '../helpers/prometheus.ts';
 import { TEST_TOKEN, useStack } from '../helpers/stack.ts';
 import { UPDATE_REFERRAL, type UpdateResult } from '../helpers/updateMutation.ts';
@@ -279,18 +280,6 @@ async function occupy(): Promise<{ port: number; release(): Promise<void> }> {
   return { port, release: () => new Promise((resolve) => blocker.close(() => resolve())) };
 }
 
-/** Resolves with the socket error code, or `connected` when something still listens on the port. */
-function tryConnect(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
-}
-
 const UNUSED_UPSTREAM = 'http://127.0.0.1:9/v1.0';
 
 function gatewayConfig(env: Record<string, string>) {
@@ -470,10 +459,8 @@ describe('METRICS_OPERATION_NAMES', () => {
 describe('retry metrics', () => {
   const stack = useStack();
 
-  test('count a retryable failure the retry budget refused', async () => {
-    const metrics = new GatewayMetrics({ maxOperationNames: 1 });
-    // A budget that allows no retry at all.
-    const client = createUpstreamClient(loadConfig({}).upstream, NO_RETRY_BUDGET, { observer: metrics });
+  /** A referral whose next read answers 503 once. */
+  const referralFailingOnce = (): string => {
     const id = String(stack.emulator.listReferrals()[0]?.id);
     stack.emulator.injectFault({
       method: 'GET',
@@ -481,6 +468,14 @@ describe('retry metrics', () => {
       times: 1,
       fault: { kind: 'status', status: 503 },
     });
+    return id;
+  };
+
+  test('count a retryable failure the retry budget refused', async () => {
+    const metrics = new GatewayMetrics({ maxOperationNames: 1 });
+    // A budget that allows no retry at all.
+    const client = createUpstreamClient(loadConfig({}).upstream, NO_RETRY_BUDGET, { observer: metrics });
+    const id = referralFailingOnce();
     try {
       await expect(
         client.send({
@@ -509,13 +504,7 @@ describe('retry metrics', () => {
       retryPolicy: NO_RETRY_BUDGET,
     });
     try {
-      const id = String(stack.emulator.listReferrals()[0]?.id);
-      stack.emulator.injectFault({
-        method: 'GET',
-        idEquals: id,
-        times: 1,
-        fault: { kind: 'status', status: 503 },
-      });
+      const id = referralFailingOnce();
       const before = await scrape(gateway.metricsUrl);
       const res = await fetch(gateway.url, {
         method: 'POST',

@@ -8,11 +8,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Emulator, startEmulator } from '../../src/emulator/emulatorServer.ts';
 import { shutdownBudgetMs } from '../../src/server/shutdown.ts';
+import { tryConnect } from '../helpers/ports.ts';
 import { report } from '../helpers/report.ts';
 import { TEST_TOKEN } from '../helpers/stack.ts';
 
@@ -124,18 +125,6 @@ function send(url: string, method = 'GET', body?: string): Promise<Answer> {
 
 function graphql(origin: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
   return send(`${origin}/graphql`, 'POST', JSON.stringify({ query, variables }));
-}
-
-/** Resolves with the socket error code, or `connected` when the port still accepts. */
-function tryConnect(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
 }
 
 const REFERRAL = 'query($id: ID!) { referral(id: $id) { id } }';
