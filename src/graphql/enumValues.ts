@@ -100,3 +100,26 @@ export function knownWireValue(enumName: string, value: unknown): string | null 
 export function isWireEnum(enumName: string): boolean {
   return CANONICAL.has(enumName);
 }
+
+/** A wire enum value read for an answer: its canonical form, or `null` for one the schema does not know. */
+export type WireEnumReader = (enumName: string, value: unknown) => string | null;
+
+/**
+ * The one reader of wire enum values for answers (buildSchema.ts's enum fields and
+ * wirePresentation.ts's referrals share it): `onUnknown` hears each unknown enum value once, and
+ * at most 1,000 distinct ones, since the values come from the Partner API.
+ */
+export function createWireEnumReader(onUnknown?: (enumName: string, value: string) => void): WireEnumReader {
+  const reported = new Set<string>();
+  return (enumName, value) => {
+    const known = knownWireValue(enumName, value);
+    if (known === null && typeof value === 'string' && onUnknown) {
+      const key = `${enumName}.${value}`;
+      if (!reported.has(key) && reported.size < 1000) {
+        reported.add(key);
+        onUnknown(enumName, value);
+      }
+    }
+    return known;
+  };
+}

@@ -32,7 +32,7 @@ import {
   isObjectType,
 } from 'graphql';
 import { isJsonObject } from '../domain/json.ts';
-import { isWireEnum, knownWireValue } from './enumValues.ts';
+import { createWireEnumReader, isWireEnum, type WireEnumReader } from './enumValues.ts';
 import { TOLERANT_FIELDS } from './tolerantFields.ts';
 
 /** The types whose values the Partner API sends as they are, and everything beneath them. */
@@ -115,25 +115,14 @@ function typesWithRules(schema: GraphQLSchema, covered: ReadonlySet<string>): Re
 
 export function createWirePresenter(
   schema: GraphQLSchema,
-  onUnknownEnumValue?: (enumName: string, value: string) => void,
+  readWireEnum: WireEnumReader = createWireEnumReader(),
 ): WirePresenter {
   const covered = presentedTypes(schema);
   const withRules = typesWithRules(schema, covered);
-  const reported = new Set<string>();
   const enumRule =
     (enumName: string): Rule =>
-    (value) => {
-      const known = knownWireValue(enumName, value);
-      if (known === null && typeof value === 'string' && onUnknownEnumValue) {
-        const key = `${enumName}.${value}`;
-        // At most 1,000 distinct reports: the values come from the Partner API, not a bounded set.
-        if (!reported.has(key) && reported.size < 1000) {
-          reported.add(key);
-          onUnknownEnumValue(enumName, value);
-        }
-      }
-      return known;
-    };
+    (value) =>
+      readWireEnum(enumName, value);
 
   const presenters = new Map<string, Present>();
   const presenterOf = (typeName: string): Present => {

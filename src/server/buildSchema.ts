@@ -14,7 +14,7 @@ import {
   isObjectType,
   parse,
 } from 'graphql';
-import { isWireEnum, knownWireValue } from '../graphql/enumValues.ts';
+import { createWireEnumReader, isWireEnum, type WireEnumReader } from '../graphql/enumValues.ts';
 import { resolvers } from '../graphql/resolvers.ts';
 import { isPresentedField, presentedTypes } from '../graphql/wirePresentation.ts';
 
@@ -28,15 +28,15 @@ export function readTypeDefs(): string[] {
 }
 
 export interface SchemaOptions {
-  /** Told once per enum value the Partner API sent that the schema does not know. */
-  readonly onUnknownEnumValue?: (enumName: string, value: string) => void;
+  /** How enum fields read wire values (and report unknown ones); shared with the presentation. */
+  readonly readWireEnum?: WireEnumReader;
 }
 
 export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
   const schema = buildSubgraphSchema([
     { typeDefs: parse(readTypeDefs().join('\n')), resolvers: resolvers as GraphQLResolverMap<unknown> },
   ]);
-  tolerateUnknownEnumValues(schema, options.onUnknownEnumValue);
+  tolerateUnknownEnumValues(schema, options.readWireEnum ?? createWireEnumReader());
   return schema;
 }
 
@@ -44,15 +44,11 @@ export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
  * graphql-js fails a field whose enum value it cannot serialize, and the error nulls the nearest
  * nullable parent: one new upstream value would hide a whole referral. Every field of a
  * wire-mapped enum type outside referrals and deal registrations (whose values are answered before
- * GraphQL reads them, src/graphql/wirePresentation.ts) instead answers the canonical wire value, or `null` for a value the
- * schema does not know yet (docs/partner-api.md §2: the taxonomy changes; README "What the schema
+ * GraphQL reads them, src/graphql/wirePresentation.ts) instead answers the canonical wire value,
+ * or `null` for a value the schema does not know yet (docs/partner-api.md §2: the taxonomy changes; README "What the schema
  * promises": an unknown enum value answers null for that field only).
  */
-function tolerateUnknownEnumValues(
-  schema: GraphQLSchema,
-  onUnknown?: (enumName: string, value: string) => void,
-) {
-  const reported = new Set<string>();
+function tolerateUnknownEnumValues(schema: GraphQLSchema, readWireEnum: WireEnumReader) {
   const covered = presentedTypes(schema);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -63,18 +59,8 @@ function tolerateUnknownEnumValues(
       if (isPresentedField(schema, covered, type.name, field.name)) continue;
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       const enumName = named.name;
-      field.resolve = (source, args, context, info) => {
-        const value = resolve(source, args, context, info);
-        const known = knownWireValue(enumName, value);
-        if (known === null && typeof value === 'string' && onUnknown) {
-          const key = `${enumName}.${value}`;
-          if (!reported.has(key) && reported.size < 1000) {
-            reported.add(key);
-            onUnknown(enumName, value);
-          }
-        }
-        return known;
-      };
+      field.resolve = (source, args, context, info) =>
+        readWireEnum(enumName, resolve(source, args, context, info));
     }
   }
 }

@@ -19,6 +19,7 @@ import type { Config } from '../config/config.ts';
 import { createFormatError } from '../errors/format.ts';
 import { createCursorCodec } from '../graphql/connection.ts';
 import { createContext, type GatewayContext } from '../graphql/context.ts';
+import { createWireEnumReader } from '../graphql/enumValues.ts';
 import { createWirePresenter } from '../graphql/wirePresentation.ts';
 import { listen, reachableHost } from '../http/listen.ts';
 import type { Logger } from '../log/logger.ts';
@@ -109,14 +110,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Live data carries such values on every read (salesStage "100", docs/partner-api.md §5.3): one
     // line per enum a minute, not one per field served. Enum names are the schema's: a bounded set.
     const unknownEnumWarn = throttledWarn(logger, UNKNOWN_ENUM_WARN_INTERVAL_MS);
-    const onUnknownEnumValue = (enumName: string, value: string) =>
+    const readWireEnum = createWireEnumReader((enumName, value) =>
       unknownEnumWarn(`Partner API sent a ${enumName} value the schema does not know; answering null`, {
         enumName,
         value,
-      });
-    const schema = buildSchema({ onUnknownEnumValue });
+      }),
+    );
+    const schema = buildSchema({ readWireEnum });
     // Referrals and deal registrations get their tolerant fields answered before GraphQL reads them.
-    const present = createWirePresenter(schema, onUnknownEnumValue);
+    const present = createWirePresenter(schema, readWireEnum);
 
     let ready = false;
     const httpServer = createServer({

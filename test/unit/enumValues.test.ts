@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { isEnumType } from 'graphql';
-import { ENUM_WIRE_VALUES, knownWireValue } from '../../src/graphql/enumValues.ts';
+import { createWireEnumReader, ENUM_WIRE_VALUES, knownWireValue } from '../../src/graphql/enumValues.ts';
 import { buildSchema } from '../../src/server/buildSchema.ts';
 
 describe('enum wire values', () => {
@@ -27,5 +27,16 @@ describe('enum wire values', () => {
     expect(knownWireValue('ReferralQualification', 'salesqualified')).toBe('SalesQualified');
     expect(knownWireValue('ReferralStatus', 'Archived')).toBeNull();
     expect(knownWireValue('ReferralStatus', 3)).toBeNull();
+  });
+
+  test('one reader: canonical values out, each unknown value told once, at most 1,000 of them', () => {
+    const told: string[] = [];
+    const read = createWireEnumReader((name, value) => told.push(`${name}.${value}`));
+    expect(read('ReferralStatus', 'closed')).toBe('Closed');
+    for (let i = 0; i < 3; i += 1) expect(read('ReferralSalesStage', '100')).toBeNull();
+    expect(read('ReferralStatus', 7)).toBeNull();
+    expect(told).toEqual(['ReferralSalesStage.100']);
+    for (let i = 0; i < 2000; i += 1) read('ReferralSalesStage', `odd-${i}`);
+    expect(told).toHaveLength(1000);
   });
 });
