@@ -6,6 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { type GraphQLNamedType, getNamedType, isAbstractType, isObjectType } from 'graphql';
+import { isJsonObject } from '../../src/domain/json.ts';
 import { seedReferrals } from '../../src/emulator/seed.ts';
 import { TOLERANT_FIELDS } from '../../src/graphql/tolerantFields.ts';
 import { createWirePresenter, isPresentedField, presentedTypes } from '../../src/graphql/wirePresentation.ts';
@@ -118,7 +119,7 @@ describe('copy on write', () => {
             for (const r of registrations as Record<string, unknown>[]) {
               expect(typeof r).toBe('object');
               if (r.status !== undefined) expect(r.status).toBeNull();
-              if (isRecord(r.contract)) expect(r.contract.value).toBe(5);
+              if (isJsonObject(r.contract)) expect(r.contract.value).toBe(5);
             }
           const profile = out.customerProfile as Record<string, unknown>;
           expect(profile.ids === null || profile.ids === undefined || Array.isArray(profile.ids)).toBe(true);
@@ -128,7 +129,3 @@ describe('copy on write', () => {
     );
   });
 });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
