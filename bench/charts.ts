@@ -170,6 +170,8 @@ const PALETTE: Readonly<Record<ContestantName, string>> = {
   rest: '#9e9e9e',
   proxy: '#b0bec5',
   'proxy+json': '#607d8b',
+  'graphql-floor': '#80cbc4',
+  'apollo-floor': '#00897b',
   'datasource-rest': '#ef6c00',
   before: '#ab47bc',
   gateway: '#1565c0',

@@ -9,6 +9,8 @@ export const CONTESTANT_NAMES = [
   'rest',
   'proxy',
   'proxy+json',
+  'graphql-floor',
+  'apollo-floor',
   'datasource-rest',
   'before',
   'gateway',
@@ -55,6 +57,22 @@ export const CONTESTANTS: Readonly<Record<ContestantName, ContestantSpec>> = {
     family: 'floor',
     summary:
       'the same proxy reading each JSON answer whole, parsing and re-serializing it: the least any layer that reads the data, as GraphQL must, can cost (the floor the targets of issue #14 are set against)',
+  },
+  'graphql-floor': {
+    name: 'graphql-floor',
+    kind: 'graphql',
+    process: true,
+    family: 'floor',
+    summary:
+      'bench/peers/graphqlFloor.ts (FLOOR=graphql): node:http in, each document parsed, validated and compiled with graphql-jit once, naive resolvers (bench/peers/naiveResolvers.ts) on an undici Pool, JSON.stringify out; no checks, limits, masking or telemetry: what GraphQL itself adds to proxy+json',
+  },
+  'apollo-floor': {
+    name: 'apollo-floor',
+    kind: 'graphql',
+    process: true,
+    family: 'floor',
+    summary:
+      "the same behind Apollo Server 5's request pipeline (executeHTTPGraphQLRequest on node:http, the gateway's graphql-jit executor, Apollo's plugins off as the gateway has them): the least an Apollo Server layer costs, and what Apollo adds to graphql-floor",
   },
   'datasource-rest': {
     name: 'datasource-rest',

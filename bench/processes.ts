@@ -1,7 +1,7 @@
 /**
  * Starting what bench/run.ts measures, each a child process on 127.0.0.1 (stopped however the
  * bench ends, bench/harness.ts): the emulator with its control server, the proxies, the
- * datasource-rest peer, the gateways (this checkout, the baseline worktree, with tracing, with
+ * datasource-rest peer, the GraphQL floors, the gateways (this checkout, the baseline worktree, with tracing, with
  * Redis APQ, and once more per scenario environment such as patch mode), and the OTLP receiver.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -229,6 +229,21 @@ export async function startContestant(
       label,
       async () => (await fetch(probe, { headers: { authorization: AUTHORIZATION } })).status === 200,
     );
+  } else if (name === 'graphql-floor' || name === 'apollo-floor') {
+    child = start(
+      ctx,
+      label,
+      'bench/peers/graphqlFloor.ts',
+      {
+        PORT: String(port),
+        PARTNER_API_URL: ctx.upstream.url,
+        FLOOR: name === 'apollo-floor' ? 'apollo' : 'graphql',
+        ...variant,
+      },
+      nodeArgs,
+    );
+    target = { name, kind: 'graphql', origin, path: '/graphql' };
+    await waitFor(label, graphqlReady(`${origin}/graphql`));
   } else if (name === 'datasource-rest') {
     child = start(
       ctx,

@@ -63,6 +63,7 @@ export function renderReport(results: BenchResults, options: ReportOptions): str
   out();
 
   renderHeadline(results, options, out);
+  renderFloors(results, out);
   renderTargets(verdicts, results, out);
   renderLatency(results, options, out);
   renderTable(results, 'instant', out);
@@ -135,6 +136,54 @@ function renderHeadline(results: BenchResults, options: ReportOptions, out: (s?:
       ...costCells,
     ];
     out(`| ${cells.join(' | ')} |`);
+  }
+  out();
+}
+
+/**
+ * Where the gateway's CPU per operation goes, step by step over proxy+json: GraphQL itself
+ * (graphql-floor), Apollo Server's pipeline (apollo-floor) and the gateway's own work. Where
+ * apollo-floor alone is above the target, no layer on Apollo Server can meet it on that scenario.
+ */
+function renderFloors(results: BenchResults, out: (s?: string) => void): void {
+  const steps = ['proxy+json', 'graphql-floor', 'apollo-floor', 'gateway'] as const;
+  if (!steps.every((c) => hasRuns(results, 'instant', c))) return;
+  const target = (s: Scenario) =>
+    s.expectations.find(
+      (e) => e.kind === 'cpuPerOp' && e.contestant === 'gateway' && e.baseline === 'proxy+json',
+    );
+  const limits = [
+    ...new Set(
+      results.scenarios.flatMap((s) => {
+        const e = target(s);
+        return e?.kind === 'cpuPerOp' ? [e.maxRatio] : [];
+      }),
+    ),
+  ];
+  out('## What holds target 1: the floors, step by step');
+  out();
+  out(
+    `CPU per operation (ms, median of the runs) of each step from proxy+json to the gateway, and each as a multiple of proxy+json: graphql-floor adds GraphQL itself (documents compiled once, naive resolvers, no checks), apollo-floor adds Apollo Server's request pipeline, and the gateway adds its own work (upstream answers checked, limits, deadlines, metrics, masking, presentation). Where apollo-floor is already above ${limits.map((l) => `${l}×`).join(' / ') || 'the target'}, no layer on Apollo Server can meet target 1 on that scenario.`,
+  );
+  out();
+  out(
+    '| scenario | proxy+json ms | graphql-floor ms | apollo-floor ms | gateway ms | Apollo adds ms | the gateway adds ms | within reach on Apollo? |',
+  );
+  out('|---|---|---|---|---|---|---|---|');
+  for (const s of results.scenarios) {
+    const cpu = (c: ContestantName) => summarize(results, 'instant', s.id, c)?.cpuMsPerOp ?? Number.NaN;
+    const [floor, bare, apollo, gateway] = steps.map(cpu) as [number, number, number, number];
+    const step = (v: number) => `${fmt(v, 3)} (${times(ratio(v, floor))})`;
+    const e = target(s);
+    const reach =
+      e?.kind === 'cpuPerOp' && Number.isFinite(ratio(apollo, floor))
+        ? ratio(apollo, floor) <= e.maxRatio
+          ? 'yes'
+          : `no: apollo-floor is ${times(ratio(apollo, floor))}`
+        : '–';
+    out(
+      `| ${s.id}. ${cell(s.title)} | ${fmt(floor, 3)} | ${step(bare)} | ${step(apollo)} | ${step(gateway)} | ${fmt(apollo - bare, 3)} | ${fmt(gateway - apollo, 3)} | ${reach} |`,
+    );
   }
   out();
 }

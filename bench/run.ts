@@ -196,7 +196,7 @@ async function main(): Promise<void> {
   const rates: Partial<Record<ScenarioId, number>> = {};
   for (const s of cfg.scenarios) {
     const peaks = active
-      .filter((c) => CONTESTANTS[c].kind === 'graphql' && CONTESTANTS[c].family !== 'extra')
+      .filter((c) => CONTESTANTS[c].family === 'peer' || CONTESTANTS[c].family === 'gateway')
       .map((c) =>
         median(
           runs

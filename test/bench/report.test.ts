@@ -233,6 +233,35 @@ describe('renderReport', () => {
     expect(row(afterOnly, '| **CPU ms per operation**')).toBe('| **CPU ms per operation** | – | 2.000 | – |');
   });
 
+  test("the floors split the gateway's CPU per operation into GraphQL, Apollo and its own work", () => {
+    const section = '## What holds target 1';
+    // Without both floors measured there is no such section.
+    expect(markdown).not.toContain(section);
+    const results = synthetic();
+    // Scenario 1: proxy+json 0.2 ms, graphql-floor 0.24 (1.20×), apollo-floor 0.4 (2.00×), gateway 0.25.
+    // Scenario 3: proxy+json 1.25 ms, graphql-floor 1.5, apollo-floor 1.75 (1.40×), gateway 5.
+    const floors = {
+      ...results,
+      contestants: [...results.contestants, 'graphql-floor', 'apollo-floor'] as ContestantName[],
+      runs: [
+        ...results.runs,
+        run('instant', 1, 'graphql-floor', { opsPerSec: 2500, cpuPct: 60 }),
+        run('instant', 1, 'apollo-floor', { opsPerSec: 2000, cpuPct: 80 }),
+        run('instant', 3, 'graphql-floor', { opsPerSec: 400, cpuPct: 60 }),
+        run('instant', 3, 'apollo-floor', { opsPerSec: 400, cpuPct: 70 }),
+      ],
+    };
+    const rendered = renderReport(floors, OPTIONS);
+    expect(rendered).toContain(section);
+    expect(rendered).toContain('no layer on Apollo Server can meet target 1 on that scenario');
+    expect(row(rendered, '| 1. referral(id), small selection', section)).toBe(
+      '| 1. referral(id), small selection | 0.200 | 0.240 (1.20×) | 0.400 (2.00×) | 0.250 (1.25×) | 0.160 | -0.150 | no: apollo-floor is 2.00× |',
+    );
+    expect(row(rendered, '| 3. referrals(first: 50), every field', section)).toBe(
+      '| 3. referrals(first: 50), every field | 1.250 | 1.500 (1.20×) | 1.750 (1.40×) | 5.000 (4.00×) | 0.250 | 3.250 | yes |',
+    );
+  });
+
   test('a contestant that was not run reads as not measured, not as a failure', () => {
     const results = synthetic();
     const withoutProxy = {
