@@ -15,6 +15,7 @@ import { GATEWAY_ERRORS, type GatewayErrorCode, INTERNAL_ERROR_MESSAGE } from '.
 import { httpErrorBody } from '../errors/format.ts';
 import type { GatewayContext, RequestLifetime } from '../graphql/context.ts';
 import { readBody } from '../http/readBody.ts';
+import { pathAndSearch } from '../http/urlParts.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyCors, type CorsPolicy } from './cors.ts';
 import { RequestTelemetry, type ServerTelemetry } from './requestTelemetry.ts';
@@ -53,7 +54,6 @@ export function createHttpHandler(options: HttpHandlerOptions) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', 'http://localhost');
     // Upstream work stops when the client disconnects before we answer, or at the deadline,
     // which runs from the first byte: reading the body is part of the request. One plain
     // timer, cleared once answered: AbortSignal.timeout() would keep its signal and everything
@@ -64,6 +64,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     try {
       const ready = options.isReady();
       if (!ready) res.setHeader('connection', 'close');
+      const url = pathAndSearch(req.url ?? '/');
+      // Such as `//`: Node's HTTP parser accepts it, yet no URL can be made of it.
+      if (url === undefined)
+        return sendError(res, 'BAD_REQUEST', 'The request target is not a valid path.', 400);
       // Liveness: the process answers HTTP. It checks no dependency (the Partner API, Redis):
       // their outage is no reason to restart, or to unlist, every replica at once.
       if (url.pathname === HEALTH_PATH) return sendJson(res, 200, { status: 'ok' });

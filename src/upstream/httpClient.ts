@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { originAndPath } from '../http/urlParts.ts';
 import { isBearerAuthorization } from './bearer.ts';
 import type { UpstreamCallBudget } from './callBudget.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy, retryDelayMs } from './retryPolicy.ts';
@@ -177,11 +178,13 @@ export async function sendUpstream(
 
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(req.url, {
+    const { origin, path } = originAndPath(req.url);
+    res = await dispatcher.request({
+      origin,
+      path,
       method: req.method,
       headers,
       body: payload,
-      dispatcher,
       signal: req.call.signal,
     });
   } catch (error) {

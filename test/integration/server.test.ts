@@ -20,6 +20,29 @@ describe('the HTTP server outside production', () => {
     expect((await fetch(`${origin}/nope`)).status).toBe(404);
   });
 
+  test.each(['//', '/\\'])(
+    'a request target no URL can be made of (%s) answers 400, and the gateway serves on',
+    async (target) => {
+      // fetch() would normalize the path: node:http sends it exactly as given.
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${origin}/`, { path: target, method: 'GET' });
+        req.on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            body += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect((await fetch(`${origin}/health`)).status).toBe(200);
+    },
+  );
+
   test('serves Apollo Sandbox to a browser on GET /graphql', async () => {
     const res = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
