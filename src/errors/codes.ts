@@ -31,7 +31,8 @@ export const GATEWAY_ERRORS = {
   },
   BAD_REQUEST: {
     httpStatus: 400,
-    meaning: 'the HTTP request is malformed (body not JSON, too large, batched…)',
+    meaning:
+      'the HTTP request is malformed (body not JSON, too large, batched, a request target that is no path…)',
   },
   REQUEST_TIMEOUT: { httpStatus: 408, meaning: 'the request body did not arrive before the deadline' },
   // Apollo Server's own request codes, passed as they are.

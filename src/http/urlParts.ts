@@ -7,22 +7,40 @@
 
 /**
  * What WHATWG URL parsing would change (measured on Node 24's parser, and pinned by
- * test/unit/urlParts.test.ts): bytes outside printable ASCII, the characters it percent-encodes
+ * test/unit/urlParts.test.ts; a conservative list, so an older parser changes nothing it lets by): bytes outside printable ASCII, the characters it percent-encodes
  * in a path or a query (`"`, `'`, `<`, `>`, `^`, `` ` ``, `{`, `}`; `'` only in a query and `^`
  * only in a path, both treated here as if anywhere), a fragment, a backslash (a `/` in http URLs)
  * and dot segments, plain or percent-encoded.
  */
 const NOT_PLAIN = /[^\x21-\x7e]|["#'<>^`{}\\]|\/(?:\.|%2e){1,2}(?:[/?]|$)/i;
 
+/**
+ * Origins already seen to be what a parse makes of them (lower-case, no default port, no
+ * userinfo…). The gateway calls one or two; the set is emptied past a few, never grows unbounded.
+ */
+const canonicalOrigins = new Set<string>();
+const MAX_CANONICAL_ORIGINS = 16;
+
+function isCanonicalOrigin(origin: string): boolean {
+  if (canonicalOrigins.has(origin)) return true;
+  if (URL.parse(origin)?.origin !== origin) return false;
+  if (canonicalOrigins.size >= MAX_CANONICAL_ORIGINS) canonicalOrigins.clear();
+  canonicalOrigins.add(origin);
+  return true;
+}
+
 /** The origin and the path with its query of an absolute URL, as undici's `request(url)` takes them. */
 export function originAndPath(url: string): { origin: string; path: string } {
   const scheme = url.indexOf('://');
   const slash = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
-  if (slash < 0 || NOT_PLAIN.test(url)) {
+  const origin = slash < 0 ? '' : url.slice(0, slash);
+  if (slash < 0 || NOT_PLAIN.test(url) || origin.includes('?') || !isCanonicalOrigin(origin)) {
     const parsed = new URL(url);
     return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
   }
-  return { origin: url.slice(0, slash), path: url.slice(slash) };
+  // A parse drops a bare `?`, as pathAndSearch does.
+  const path = url.slice(slash);
+  return { origin, path: path.indexOf('?') === path.length - 1 ? path.slice(0, -1) : path };
 }
 
 /**

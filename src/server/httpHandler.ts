@@ -66,8 +66,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       if (!ready) res.setHeader('connection', 'close');
       const url = pathAndSearch(req.url ?? '/');
       // Such as `//`: Node's HTTP parser accepts it, yet no URL can be made of it.
-      if (url === undefined)
-        return sendError(res, 'BAD_REQUEST', 'The request target is not a valid path.', 400);
+      if (url === undefined) return sendError(res, 'BAD_REQUEST', 'The request target is not a valid path.');
       // Liveness: the process answers HTTP. It checks no dependency (the Partner API, Redis):
       // their outage is no reason to restart, or to unlist, every replica at once.
       if (url.pathname === HEALTH_PATH) return sendJson(res, 200, { status: 'ok' });

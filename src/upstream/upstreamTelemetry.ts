@@ -29,6 +29,7 @@ import {
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
 } from '@opentelemetry/semantic-conventions';
+import { originAndPath } from '../http/urlParts.ts';
 import type { UpstreamRequest } from './httpClient.ts';
 
 /** `url.template` (Development status in semconv 1.45, so copied here rather than imported from `incubating`). */
@@ -149,13 +150,29 @@ export function startAttempt(
   };
 }
 
+/** `server.address` and `server.port` per origin: the gateway calls one or two, parsed once each. */
+const servers = new Map<string, { readonly address: string; readonly port: number }>();
+
+function serverOf(url: string): { readonly address: string; readonly port: number } {
+  const { origin } = originAndPath(url);
+  let server = servers.get(origin);
+  if (server === undefined) {
+    const parsed = new URL(origin);
+    const port = parsed.port === '' ? (parsed.protocol === 'https:' ? 443 : 80) : Number(parsed.port);
+    server = { address: parsed.hostname, port };
+    if (servers.size >= 16) servers.clear();
+    servers.set(origin, server);
+  }
+  return server;
+}
+
 function clientAttributes(req: UpstreamRequest, route: string, resendCount: number) {
-  const url = new URL(req.url);
+  const server = serverOf(req.url);
   const attributes: Record<string, string | number> = {
     [ATTR_HTTP_REQUEST_METHOD]: req.method,
     [ATTR_URL_TEMPLATE]: route,
-    [ATTR_SERVER_ADDRESS]: url.hostname,
-    [ATTR_SERVER_PORT]: url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port),
+    [ATTR_SERVER_ADDRESS]: server.address,
+    [ATTR_SERVER_PORT]: server.port,
   };
   if (resendCount > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = resendCount;
   return attributes;

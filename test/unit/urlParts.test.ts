@@ -38,6 +38,12 @@ describe('originAndPath', () => {
       'http://127.0.0.1:4010/v1.0/referrals/../x',
       'http://127.0.0.1:4010/v1.0/referrals/%2E%2e?x',
       'http://127.0.0.1:4010/v1.0\\referrals',
+      'http://127.0.0.1:4010/v1.0/referrals?',
+      'HTTP://LOCALHOST:4010/v1.0/referrals',
+      'https://api.example.com:443/v1.0/referrals',
+      'http://user:secret@127.0.0.1:4010/v1.0/referrals',
+      'http://127.1:4010/v1.0/referrals',
+      'http://127.0.0.1:4010?$top=1/x',
     ])
       expect(originAndPath(url)).toEqual(asUrlParses(url));
   });
@@ -66,6 +72,13 @@ describe('pathAndSearch', () => {
         '//x/y',
         'http://h:1/graphql?a=b',
         '*',
+        '/%2e/graphql',
+        '/.%2E/graphql',
+        '/graphql/..',
+        '/a/./graphql',
+        '/graphql#x',
+        "/graphql?'a'",
+        '/graph^ql',
       ),
       fc.string({ unit: 'binary', maxLength: 30 }).map((s) => `/${s}`),
       fc.string({ unit: 'grapheme-ascii', maxLength: 30 }).map((s) => `/graphql?${s}`),
