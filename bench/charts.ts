@@ -4,7 +4,7 @@
  * in, SVG text out; bench/run.ts writes the files and RESULTS.md links them.
  */
 import { CONTESTANT_NAMES, CONTESTANTS, type ContestantName } from './contestants.ts';
-import { addedLatency, type BenchResults, ratio, summarize } from './results.ts';
+import { addedLatency, type BenchResults, cpuRatio, summarize } from './results.ts';
 
 export interface ChartSeries {
   readonly name: string;
@@ -221,7 +221,7 @@ export function cpuPerOpChart(results: BenchResults): string {
       {
         title: '÷ proxy+json on the same scenario',
         unit: '×',
-        groups: groups(results, series, (s, c) => ratio(cpu(s.id, c), cpu(s.id, 'proxy+json'))),
+        groups: groups(results, series, (s, c) => cpuRatio(results, s.id, c, 'proxy+json')),
         ...(target?.kind === 'cpuPerOp'
           ? { reference: { value: target.maxRatio, label: `target ≤ ${target.maxRatio}×` } }
           : {}),

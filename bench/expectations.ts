@@ -3,7 +3,7 @@
  * rule per kind of expectation, whatever the scenario. Pure: results in, verdicts out.
  */
 import { fmt } from './harness.ts';
-import { addedLatency, type BenchResults, ratio, summarize } from './results.ts';
+import { addedLatency, type BenchResults, cpuRatio, ratio, summarize } from './results.ts';
 import type { Expectation, ScenarioId } from './scenarios.ts';
 
 export interface Verdict {
@@ -43,7 +43,7 @@ function check(results: BenchResults, scenario: ScenarioId, e: Expectation): Omi
     case 'cpuPerOp': {
       const a = summarize(results, 'instant', scenario, e.contestant)?.cpuMsPerOp ?? Number.NaN;
       const b = summarize(results, 'instant', scenario, e.baseline)?.cpuMsPerOp ?? Number.NaN;
-      const r = ratio(a, b);
+      const r = cpuRatio(results, scenario, e.contestant, e.baseline);
       return {
         ...base,
         measured: `${times(r)} (${fmt(a, 3)} vs ${fmt(b, 3)} ms)`,

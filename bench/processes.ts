@@ -1,8 +1,9 @@
 /**
  * Starting what bench/run.ts measures, each a child process on 127.0.0.1 (stopped however the
- * bench ends, bench/harness.ts): the emulator with its control server, the proxies, the
- * datasource-rest peer, the GraphQL floors, the gateways (this checkout, the baseline worktree, with tracing, with
- * Redis APQ, and once more per scenario environment such as patch mode), and the OTLP receiver.
+ * bench ends, bench/harness.ts): the emulator with its control server, the proxies, the GraphQL
+ * floors, the datasource-rest peer, the gateways (this checkout, the baseline worktree, with
+ * tracing, with Redis APQ, and once more per scenario environment such as patch mode), and the
+ * OTLP receiver.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';

@@ -203,3 +203,30 @@ export function addedLatency(
 export function ratio(a: number, b: number): number {
   return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : Number.NaN;
 }
+
+/**
+ * CPU per operation of `a` as a multiple of `b`'s on one scenario (instant upstream): the median
+ * of the per-run ratios. Runs are interleaved (run → scenario → contestant), so run k of `a` and
+ * run k of `b` are measured minutes apart at most, through the same slow or fast spell of a
+ * shared machine; a ratio of the two medians can pair a fast run of one with a slow run of the
+ * other (measured: medians gave 1.67× where the three per-run ratios were 1.67, 0.95 and 1.09).
+ * Without runs of the same number, the ratio of the medians.
+ */
+export function cpuRatio(
+  results: Pick<BenchResults, 'runs'>,
+  scenario: ScenarioId,
+  a: ContestantName,
+  b: ContestantName,
+): number {
+  const ofB = new Map(runsOf(results, 'instant', scenario, b).map((r) => [r.run, cpuMsPerOp(r)]));
+  const paired = runsOf(results, 'instant', scenario, a).flatMap((r) => {
+    const other = ofB.get(r.run);
+    const value = other === undefined ? Number.NaN : ratio(cpuMsPerOp(r), other);
+    return Number.isFinite(value) ? [value] : [];
+  });
+  if (paired.length > 0) return median(paired);
+  return ratio(
+    summarize(results, 'instant', scenario, a)?.cpuMsPerOp ?? Number.NaN,
+    summarize(results, 'instant', scenario, b)?.cpuMsPerOp ?? Number.NaN,
+  );
+}

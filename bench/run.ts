@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (`npm run bench:quick` for a smoke run): the gateway against a REST floor,
- * proxies and an Apollo + RESTDataSource peer, all in front of one emulator process, on every
+ * proxies, two GraphQL floors and an Apollo + RESTDataSource peer, all in front of one emulator
+ * process, on every
  * scenario of bench/scenarios.ts. Writes bench/RESULTS.md and its charts (bench/charts/*.svg);
  * settings in bench/config.ts. This file only sequences the steps:
  *   start (processes.ts) → check one operation per scenario × contestant (operations.ts) →

@@ -12,6 +12,10 @@
  *                  its document cache, plugins off as the gateway has them), with the gateway's
  *                  own graphql-jit executor (src/server/jitExecutor.ts). What Apollo adds on top.
  *
+ * They make the gateway's upstream calls per operation (the report shows them side by side), not
+ * byte for byte its requests: no `accept`, `client-request-id` or `MS-CorrelationId` headers, and
+ * relatedReferrals by their own `$filter` where the gateway follows each referral's link.
+ *
  * $PORT, $PARTNER_API_URL (…/v1.0), $PARTNER_API_WRITE_MODE (`put` or `patch`), $FLOOR.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -24,7 +28,7 @@ import {
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { type ExecutionResult, parse, validate } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { createJitExecutor, staticSchemaGateway } from '../../src/server/jitExecutor.ts';
 import {
   engagementFilter,
@@ -64,9 +68,14 @@ class PoolClient implements ReferralsClient {
     this.token = token;
   }
 
-  async #call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async #call<T>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const answer = await pool.request({
-      method: method as 'GET',
+      method,
       path: `${api.pathname}/engagements/referrals${path}`,
       headers: {
         authorization: this.token,
@@ -153,17 +162,23 @@ async function answerBare(req: IncomingMessage, res: ServerResponse): Promise<vo
 }
 
 // FLOOR=apollo: Apollo Server 5 on node:http, as src/server/httpHandler.ts integrates it.
-const apollo = new ApolloServer<NaiveContext>({
-  gateway: staticSchemaGateway(schema, createJitExecutor(schema, { maxCompiledOperations: 1000 })),
-  plugins: [
-    ApolloServerPluginInlineTraceDisabled(),
-    ApolloServerPluginCacheControlDisabled(),
-    ApolloServerPluginLandingPageDisabled(),
-  ],
-});
-if (FLOOR === 'apollo') await apollo.start();
+const apollo =
+  FLOOR === 'apollo'
+    ? new ApolloServer<NaiveContext>({
+        gateway: staticSchemaGateway(schema, createJitExecutor(schema, { maxCompiledOperations: 1000 })),
+        // SIGTERM is handled below, as the gateway's main.ts handles it.
+        stopOnTerminationSignals: false,
+        plugins: [
+          ApolloServerPluginInlineTraceDisabled(),
+          ApolloServerPluginCacheControlDisabled(),
+          ApolloServerPluginLandingPageDisabled(),
+        ],
+      })
+    : undefined;
+await apollo?.start();
 
 async function answerApollo(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (apollo === undefined) throw new Error('FLOOR=apollo only');
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -196,7 +211,5 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
-  void Promise.all([pool.close(), FLOOR === 'apollo' ? apollo.stop() : undefined]).then(() =>
-    process.exit(0),
-  );
+  void Promise.all([pool.close(), apollo?.stop()]).then(() => process.exit(0));
 });

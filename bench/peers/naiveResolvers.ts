@@ -2,8 +2,9 @@
  * The naive resolvers of the GraphQL peers (datasourceRest.ts, graphqlFloor.ts): what most teams
  * would write over the Referrals API, on whatever HTTP client the peer brings. updateReferral is a
  * GET, a shallow merge and a PUT with If-Match (patch mode: a JSON Patch of the input's fields);
- * createReferral one POST of the input; relatedReferrals one list per referral; `_entities` one
- * GET per representation. No validation, limits or masking: the peers measure what GraphQL and its
+ * createReferral one POST of the input; relatedReferrals one `$filter` list per referral, which
+ * both peers' clients send once per engagement and request; `_entities` one GET per
+ * representation. No validation, limits or masking: the peers measure what GraphQL and its
  * server cost, not what the gateway's safety costs.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -25,11 +25,11 @@ const REQUEST_TIMEOUT_MS = 5000;
  */
 const UPSTREAM_TIMEOUT_MS = 2000;
 const DELAY_PAST_TIMEOUTS_MS = 8000;
-/*
+/**
  * How late past the deadline an answer may be timed. The timing is taken on that shared event
- * loop, where 100 requests meet their deadline together: in one full-suite run on a loaded
- * machine 11 of 100 were timed 5.25–5.46 s (alone the cell's slowest is 2.9 s). Still far below
- * what an unbounded request would take (the 8 s delay, then more).
+ * loop, where up to 50 requests (CONCURRENCY) meet their deadline together: in one full-suite run
+ * on a loaded machine 11 of 100 were timed 5.25–5.46 s (alone, the cell's slowest was 2.9 s).
+ * Still far below what an unbounded request would take (the 8 s delay, then more).
  */
 const DEADLINE_SLACK_MS = 1000;
 const REQUESTS_PER_CELL = 100;
