@@ -7,26 +7,40 @@
 
 /**
  * What WHATWG URL parsing would change (measured on Node 24's parser, and pinned by
- * test/unit/urlParts.test.ts; a conservative list, so an older parser changes nothing it lets by): bytes outside printable ASCII, the characters it percent-encodes
- * in a path or a query (`"`, `'`, `<`, `>`, `^`, `` ` ``, `{`, `}`; `'` only in a query and `^`
+ * test/unit/urlParts.test.ts; a conservative list, so an older parser changes nothing it lets
+ * by): bytes outside printable ASCII, the characters it percent-encodes in a path or a query (`"`, `'`, `<`, `>`, `^`, `` ` ``, `{`, `}`; `'` only in a query and `^`
  * only in a path, both treated here as if anywhere), a fragment, a backslash (a `/` in http URLs)
  * and dot segments, plain or percent-encoded.
  */
 const NOT_PLAIN = /[^\x21-\x7e]|["#'<>^`{}\\]|\/(?:\.|%2e){1,2}(?:[/?]|$)/i;
 
-/**
- * Origins already seen to be what a parse makes of them (lower-case, no default port, no
- * userinfo…). The gateway calls one or two; the set is emptied past a few, never grows unbounded.
- */
-const canonicalOrigins = new Set<string>();
-const MAX_CANONICAL_ORIGINS = 16;
+/** An origin as a parse makes of it: the server it names, or `undefined` when it is not canonical. */
+export interface Server {
+  readonly address: string;
+  readonly port: number;
+}
 
-function isCanonicalOrigin(origin: string): boolean {
-  if (canonicalOrigins.has(origin)) return true;
-  if (URL.parse(origin)?.origin !== origin) return false;
-  if (canonicalOrigins.size >= MAX_CANONICAL_ORIGINS) canonicalOrigins.clear();
-  canonicalOrigins.add(origin);
-  return true;
+/**
+ * Origins parsed once each: canonical ones (lower-case, no default port, no userinfo…) with their
+ * server, others as `undefined`. The gateway calls one or two; emptied past a few, never unbounded.
+ */
+const origins = new Map<string, Server | undefined>();
+const MAX_ORIGINS = 16;
+
+/** The server of a canonical origin (`https://host[:port]`), parsed once; `undefined` for any other string. */
+export function serverOf(origin: string): Server | undefined {
+  if (origins.has(origin)) return origins.get(origin);
+  const parsed = URL.parse(origin);
+  const server =
+    parsed?.origin === origin
+      ? {
+          address: parsed.hostname,
+          port: parsed.port === '' ? (parsed.protocol === 'https:' ? 443 : 80) : Number(parsed.port),
+        }
+      : undefined;
+  if (origins.size >= MAX_ORIGINS) origins.clear();
+  origins.set(origin, server);
+  return server;
 }
 
 /** The origin and the path with its query of an absolute URL, as undici's `request(url)` takes them. */
@@ -34,7 +48,7 @@ export function originAndPath(url: string): { origin: string; path: string } {
   const scheme = url.indexOf('://');
   const slash = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
   const origin = slash < 0 ? '' : url.slice(0, slash);
-  if (slash < 0 || NOT_PLAIN.test(url) || origin.includes('?') || !isCanonicalOrigin(origin)) {
+  if (slash < 0 || NOT_PLAIN.test(url) || origin.includes('?') || serverOf(origin) === undefined) {
     const parsed = new URL(url);
     return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
   }

@@ -29,7 +29,7 @@ import {
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
 } from '@opentelemetry/semantic-conventions';
-import { originAndPath } from '../http/urlParts.ts';
+import { originAndPath, type Server, serverOf } from '../http/urlParts.ts';
 import type { UpstreamRequest } from './httpClient.ts';
 
 /** `url.template` (Development status in semconv 1.45, so copied here rather than imported from `incubating`). */
@@ -150,24 +150,9 @@ export function startAttempt(
   };
 }
 
-/** `server.address` and `server.port` per origin: the gateway calls one or two, parsed once each. */
-const servers = new Map<string, { readonly address: string; readonly port: number }>();
-
-function serverOf(url: string): { readonly address: string; readonly port: number } {
-  const { origin } = originAndPath(url);
-  let server = servers.get(origin);
-  if (server === undefined) {
-    const parsed = new URL(origin);
-    const port = parsed.port === '' ? (parsed.protocol === 'https:' ? 443 : 80) : Number(parsed.port);
-    server = { address: parsed.hostname, port };
-    if (servers.size >= 16) servers.clear();
-    servers.set(origin, server);
-  }
-  return server;
-}
-
 function clientAttributes(req: UpstreamRequest, route: string, resendCount: number) {
-  const server = serverOf(req.url);
+  // A canonical origin always names a server: originAndPath gives the parsed one otherwise.
+  const server = serverOf(originAndPath(req.url).origin) as Server;
   const attributes: Record<string, string | number> = {
     [ATTR_HTTP_REQUEST_METHOD]: req.method,
     [ATTR_URL_TEMPLATE]: route,
