@@ -15,6 +15,34 @@ export interface Verdict {
   readonly measured: string;
   /** `undefined`: not measured in this run (a contestant or a setting left out, a failed check). */
   readonly met: boolean | undefined;
+  /**
+   * For a target the gateway misses against proxy+json, the first layer already over it (issue
+   * #14: a target out of reach is shown by a measurement of the step that holds it): the same
+   * expectation checked on graphql-floor, then on apollo-floor; `gateway` when both floors meet
+   * it. Absent when met, when the floors were not measured, or for other expectations.
+   */
+  readonly heldBy?: HeldBy;
+}
+
+/** The layers stacked between proxy+json and the gateway, in order (bench/contestants.ts). */
+export const FLOOR_STEPS = ['graphql-floor', 'apollo-floor'] as const;
+
+export interface HeldBy {
+  readonly step: (typeof FLOOR_STEPS)[number] | 'gateway';
+  /** What the step measured against the same target (absent for `gateway`). */
+  readonly measured?: string;
+}
+
+/** Names the layer that holds a target: GraphQL itself, Apollo Server, or the gateway's own work. */
+export function describeHeldBy(held: HeldBy): string {
+  switch (held.step) {
+    case 'graphql-floor':
+      return `held by GraphQL itself: graphql-floor ${held.measured}`;
+    case 'apollo-floor':
+      return `held by Apollo Server: apollo-floor ${held.measured}`;
+    case 'gateway':
+      return "held by the gateway's own work";
+  }
 }
 
 export function describeExpectation(e: Expectation): string {
@@ -93,9 +121,25 @@ function check(results: BenchResults, scenario: ScenarioId, e: Expectation): Omi
   }
 }
 
+/** The first floor step that misses what the gateway missed; undefined unless both floors were measured. */
+function heldBy(results: BenchResults, scenario: ScenarioId, e: Expectation): HeldBy | undefined {
+  if (e.kind !== 'cpuPerOp' && e.kind !== 'addedLatency' && e.kind !== 'peakRss') return undefined;
+  if (e.contestant !== 'gateway' || e.baseline !== 'proxy+json') return undefined;
+  for (const step of FLOOR_STEPS) {
+    const floor = check(results, scenario, { ...e, contestant: step });
+    if (floor.met === undefined) return undefined;
+    if (!floor.met) return { step, measured: floor.measured };
+  }
+  return { step: 'gateway' };
+}
+
 /** Every expectation of every scenario in `results`, in scenario order. */
 export function checkExpectations(results: BenchResults): Verdict[] {
   return results.scenarios.flatMap((s) =>
-    s.expectations.map((e) => ({ ...check(results, s.id, e), what: describeExpectation(e) })),
+    s.expectations.map((e) => {
+      const verdict = { ...check(results, s.id, e), what: describeExpectation(e) };
+      const held = verdict.met === false ? heldBy(results, s.id, e) : undefined;
+      return held === undefined ? verdict : { ...verdict, heldBy: held };
+    }),
   );
 }

@@ -164,24 +164,24 @@ describe('renderReport', () => {
     expect(rows).toHaveLength(scenario(1).expectations.length + scenario(3).expectations.length);
     const cpu1 = rows.find((l) => l.startsWith('| 1.') && l.includes('CPU per operation, gateway ≤ 1.5'));
     expect(cpu1).toContain('1.25× (0.250 vs 0.200 ms)');
-    expect(cpu1?.endsWith('| met |')).toBe(true);
+    expect(cpu1?.endsWith('| met |  |')).toBe(true);
     // Added latency at the fixed rate: gateway 1.20 / 5.00 vs proxy+json 0.50 / 3.00 (+1 / +5 ms allowed).
     const latency1 = rows.find((l) => l.startsWith('| 1.') && l.includes('added latency'));
     expect(latency1).toContain('1.20 / 5.00 ms (proxy+json 0.50 / 3.00)');
-    expect(latency1?.endsWith('| met |')).toBe(true);
+    expect(latency1?.endsWith('| met |  |')).toBe(true);
     // Scenario 3 adds 6 / 12 ms against proxy+json's 3 / 5: p50 over by 2 ms.
     const latency3 = rows.find((l) => l.startsWith('| 3.') && l.includes('added latency'));
-    expect(latency3?.endsWith('| **not met** |')).toBe(true);
+    expect(latency3?.endsWith('| **not met** |  |')).toBe(true);
     const upstream3 = rows.find(
       (l) => l.startsWith('| 3.') && l.includes('upstream requests per operation = 1'),
     );
     expect(upstream3).toContain('| 1.50 |');
-    expect(upstream3?.endsWith('| **not met** |')).toBe(true);
+    expect(upstream3?.endsWith('| **not met** |  |')).toBe(true);
     const ahead3 = rows.find((l) => l.startsWith('| 3.') && l.includes('ahead of datasource-rest'));
     expect(ahead3).toContain('2.00×');
     const rss3 = rows.find((l) => l.startsWith('| 3.') && l.includes('peak RSS'));
     expect(rss3).toContain('420 vs 330 MB (+90)');
-    expect(rss3?.endsWith('| **not met** |')).toBe(true);
+    expect(rss3?.endsWith('| **not met** |  |')).toBe(true);
   });
 
   test('it embeds both charts and says how to read the run', () => {
@@ -262,7 +262,7 @@ describe('renderReport', () => {
     // apollo-floor at 2.5 ms (2.00×) and 2 upstream calls per operation: Apollo holds it.
     const heldByApollo = renderReport(withFloors({ opsPerSec: 280, upstreamPerOp: 2 }), OPTIONS);
     expect(row(heldByApollo, '| 3. referrals(first: 50), every field', section)).toMatch(
-      /\| 1\.00 \/ 2\.00 \/ 1\.00 \| held by Apollo Server: apollo-floor is 2\.00× \|$/,
+      /\| 1\.00 \/ 2\.00 \/ 1\.00 \| held by Apollo Server: apollo-floor 2\.00× \(2\.500 vs 1\.250 ms\) \|$/,
     );
   });
 
@@ -330,6 +330,54 @@ describe('checkExpectations', () => {
     // 3.0 ms vs 5.5 ms: 0.55×, above the 0.5× asked for.
     expect(cpu).toMatchObject({ met: false, measured: '0.55× (3.000 vs 5.500 ms)' });
   });
+});
+
+test('a target the gateway misses against proxy+json names the first floor that misses it too', () => {
+  // Scenario 3 misses targets 1 (4.00×), 2 (added p50 6 ms vs 3 + 1) and 5 (+90 MB).
+  const results = synthetic();
+  const floors = (graphqlRssMb: number): BenchResults => ({
+    ...results,
+    scenarios: [scenario(3)],
+    contestants: [...results.contestants, 'graphql-floor', 'apollo-floor'],
+    runs: [
+      ...results.runs.filter((r) => r.scenario === 3),
+      // CPU 1.5 and 1.75 ms (1.20×, 1.40×: both meet 1.5×).
+      run('instant', 3, 'graphql-floor', { opsPerSec: 400, cpuPct: 60, peakRssMb: graphqlRssMb }),
+      run('instant', 3, 'apollo-floor', { opsPerSec: 400, cpuPct: 70, peakRssMb: 395 }),
+      // Added 3.5 / 6 ms (meets proxy+json's 3 / 5 + 1 / 5), then 5 / 20 ms (misses both).
+      run('delay', 3, 'graphql-floor', { latencies: latencies(27.5, 46) }),
+      run('delay', 3, 'apollo-floor', { latencies: latencies(29, 60) }),
+    ],
+  });
+  const held = (r: BenchResults) =>
+    Object.fromEntries(
+      checkExpectations(r)
+        .filter((v) => v.expectation.contestant === 'gateway')
+        .map((v) => [v.expectation.kind, v.heldBy]),
+    );
+
+  // graphql-floor at 400 MB is +70 over proxy+json's 330: GraphQL itself holds target 5.
+  expect(held(floors(400))).toEqual({
+    cpuPerOp: { step: 'gateway' },
+    addedLatency: { step: 'apollo-floor', measured: '5.00 / 20.00 ms (proxy+json 3.00 / 5.00)' },
+    ahead: undefined,
+    upstreamCalls: undefined,
+    peakRss: { step: 'graphql-floor', measured: '400 vs 330 MB (+70)' },
+  });
+  // At 360 MB graphql-floor meets it and apollo-floor (395, +65) does not.
+  expect(held(floors(360)).peakRss).toEqual({ step: 'apollo-floor', measured: '395 vs 330 MB (+65)' });
+  const rendered = renderReport(floors(400), OPTIONS);
+  expect(row(rendered, '| 3. referrals(first: 50), every field | 5 |')).toBe(
+    '| 3. referrals(first: 50), every field | 5 | peak RSS, gateway ≤ proxy+json + 50 MB | 420 vs 330 MB (+90) | **not met** | held by GraphQL itself: graphql-floor 400 vs 330 MB (+70) |',
+  );
+  // Without the floors nothing is named: a holder is a measurement, never a guess.
+  expect(checkExpectations({ ...results, scenarios: [scenario(3)] }).some((v) => v.heldBy)).toBe(false);
+  const noFixedRateFloors = floors(400);
+  const instantOnly = {
+    ...noFixedRateFloors,
+    runs: noFixedRateFloors.runs.filter((r) => r.setting === 'instant' || !r.contestant.endsWith('floor')),
+  };
+  expect(held(instantOnly).addedLatency).toBeUndefined();
 });
 
 /**
