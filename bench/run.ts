@@ -14,7 +14,7 @@ import { Pool } from 'undici';
 import { addedLatencyChart, cpuPerOpChart } from './charts.ts';
 import { loadBenchConfig } from './config.ts';
 import { appliesTo, CONTESTANTS, type ContestantName } from './contestants.ts';
-import { Children, machine, ROOT, startFlags } from './harness.ts';
+import { Children, eachLimited, machine, ROOT, startFlags } from './harness.ts';
 import { closedLoop, type Measured, openLoop, type Window } from './load.ts';
 import { runOperation } from './operations.ts';
 import {
@@ -41,6 +41,8 @@ const cfg = loadBenchConfig();
 const children = new Children();
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const BENCH_DIR = new URL('./', import.meta.url);
+/** Contestants started at once (bench/harness.ts `eachLimited`: they share one pinned CPU). */
+const STARTING_AT_ONCE = 2;
 /** Deletes the bench's keys on Redis (once gateway+redis-apq may have written some); run however the bench ends. */
 let redisCleanup: (() => Promise<number>) | undefined;
 
@@ -87,16 +89,14 @@ async function main(): Promise<void> {
   for (const s of cfg.scenarios)
     for (const c of wanted)
       if (appliesTo(s, c)) starts.set(Lineup.key(c, variantOf(s, c)), { name: c, variant: variantOf(s, c) });
-  await Promise.all(
-    [...starts.values()].map(async ({ name, variant }) => {
-      try {
-        lineup.set(name, variant, await startContestant(ctx, name, variant));
-      } catch (error) {
-        const key = variantKey(variant);
-        notes.push(`${name}${key ? ` (${key})` : ''} did not start: ${String(error)}`);
-      }
-    }),
-  );
+  await eachLimited([...starts.values()], STARTING_AT_ONCE, async ({ name, variant }) => {
+    try {
+      lineup.set(name, variant, await startContestant(ctx, name, variant));
+    } catch (error) {
+      const key = variantKey(variant);
+      notes.push(`${name}${key ? ` (${key})` : ''} did not start: ${String(error)}`);
+    }
+  });
 
   // Before each window, writing scenarios read the current eTags; after it, creating ones put
   // the emulator back to its seed (bounded store, unchanged pages for the other scenarios).
