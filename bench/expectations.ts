@@ -27,11 +27,10 @@ export interface Verdict {
 /** The layers stacked between proxy+json and the gateway, in order (bench/contestants.ts). */
 export const FLOOR_STEPS = ['graphql-floor', 'apollo-floor'] as const;
 
-export interface HeldBy {
-  readonly step: (typeof FLOOR_STEPS)[number] | 'gateway';
-  /** What the step measured against the same target (absent for `gateway`). */
-  readonly measured?: string;
-}
+/** A floor with what it measured against the same target, or the gateway's own work. */
+export type HeldBy =
+  | { readonly step: (typeof FLOOR_STEPS)[number]; readonly measured: string }
+  | { readonly step: 'gateway' };
 
 /** Names the layer that holds a target: GraphQL itself, Apollo Server, or the gateway's own work. */
 export function describeHeldBy(held: HeldBy): string {

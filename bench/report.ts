@@ -4,7 +4,7 @@
  * synthetic results and re-rendered without re-running the bench.
  */
 import { CONTESTANTS, type ContestantName } from './contestants.ts';
-import { checkExpectations, describeHeldBy, type Verdict } from './expectations.ts';
+import { checkExpectations, describeHeldBy, FLOOR_STEPS, type Verdict } from './expectations.ts';
 import { fmt } from './harness.ts';
 import { addedLatency, type BenchResults, cpuRatio, type Setting, summarize } from './results.ts';
 import type { Scenario } from './scenarios.ts';
@@ -146,7 +146,7 @@ function renderHeadline(results: BenchResults, options: ReportOptions, out: (s?:
  * the gateway misses target 1, the verdict names the first step already above it.
  */
 function renderFloors(results: BenchResults, verdicts: readonly Verdict[], out: (s?: string) => void): void {
-  const steps = ['proxy+json', 'graphql-floor', 'apollo-floor', 'gateway'] as const;
+  const steps = ['proxy+json', ...FLOOR_STEPS, 'gateway'] as const;
   if (!steps.every((c) => hasRuns(results, 'instant', c))) return;
   out('## What holds target 1: the floors, step by step');
   out();
