@@ -9,8 +9,10 @@
  *   BENCH_RUNS             runs, interleaved run → scenario → contestant (3; quick 1)
  *   BENCH_SECONDS          closed-loop window, s (4; quick 1)
  *   BENCH_RATE_SECONDS     fixed-rate window, s (5; quick 1)
- *   BENCH_WARMUP           closed-loop warm-up per scenario × contestant before run 1, s (1; quick 0.5)
- *   BENCH_RATE_WARMUP      fixed-rate warm-up likewise, s (1; quick 0: the processes are warm by then)
+ *   BENCH_WARMUP           closed-loop warm-up before every window, s (1; quick 0.5): a contestant idles
+ *                          while the others run, and an idle V8 process answers its first second slower
+ *                          (measured: +20–30 % CPU per operation after 5 min idle)
+ *   BENCH_RATE_WARMUP      fixed-rate warm-up likewise, before every window, s (1; quick 0)
  *   BENCH_CONNECTIONS      closed-loop connections (50; quick 16, so that 1-s windows end with answers; a
  *                          scenario may ask for fewer)
  *   BENCH_MAX_RATE         highest fixed rate, ops/s (200)

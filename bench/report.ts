@@ -45,7 +45,7 @@ export function renderReport(results: BenchResults, options: ReportOptions): str
     `- Node ${meta.node}; date ${meta.date}; bench took ${fmt(meta.seconds)} s; 1-min load average ${meta.loadAtStart.toFixed(2)} at start, ${meta.loadAtEnd.toFixed(2)} at the end (above ~2 on 2 cores means other work competed for the CPUs)`,
   );
   out(
-    `- Settings: ${settings.runs} run(s) interleaved (run → scenario → contestant); closed loop ${settings.seconds} s per run, ${settings.connections} connections (autocannon), ${settings.warmup} s warm-up per scenario × contestant before run 1 (fixed rate: ${settings.rateWarmup} s); a scenario may use fewer connections (see Notes); fixed-rate runs ${settings.rateSeconds} s at ${settings.delayMs} ms upstream delay; CPU pinning ${settings.pin ? 'on (contestants on CPU 1; emulator, OTLP receiver and load generator on CPU 0)' : 'off'}.`,
+    `- Settings: ${settings.runs} run(s) interleaved (run → scenario → contestant); closed loop ${settings.seconds} s per run, ${settings.connections} connections (autocannon), ${settings.warmup} s warm-up before every window (fixed rate: ${settings.rateWarmup} s); a scenario may use fewer connections (see Notes); fixed-rate runs ${settings.rateSeconds} s at ${settings.delayMs} ms upstream delay; CPU pinning ${settings.pin ? 'on (contestants on CPU 1; emulator, OTLP receiver and load generator on CPU 0)' : 'off'}.`,
   );
   out('- Contestants (separate processes on 127.0.0.1 in front of one emulator process):');
   for (const c of results.contestants) {

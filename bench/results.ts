@@ -46,9 +46,9 @@ export interface BenchSettings {
   readonly seconds: number;
   /** Fixed-rate window, s. */
   readonly rateSeconds: number;
-  /** Closed-loop warm-up before run 1, s. */
+  /** Closed-loop warm-up before every window, s. */
   readonly warmup: number;
-  /** Fixed-rate warm-up before run 1, s. */
+  /** Fixed-rate warm-up before every window, s. */
   readonly rateWarmup: number;
   readonly connections: number;
   readonly maxRate: number;

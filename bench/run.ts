@@ -139,8 +139,7 @@ async function main(): Promise<void> {
     prechecks.some((p) => p.scenario === s.id && p.contestant === c && p.outcome === 'ok');
   const active = wanted.filter((c) => cfg.scenarios.some((s) => checked(s, c)));
   const slots = cfg.scenarios.reduce((n, s) => n + active.filter((c) => checked(s, c)).length, 0);
-  const perSlot =
-    cfg.warmup + cfg.runs * cfg.seconds + cfg.rateWarmup + cfg.runs * cfg.rateSeconds + cfg.runs * 0.5;
+  const perSlot = cfg.runs * (cfg.warmup + cfg.seconds + cfg.rateWarmup + cfg.rateSeconds + 0.5);
   log(
     `bench: ${cfg.scenarios.length} scenarios, ${active.length} contestants, ${slots} rows; about ${Math.ceil((slots * perSlot) / 60)} min of measuring`,
   );
@@ -175,7 +174,8 @@ async function main(): Promise<void> {
   for (let run = 1; run <= cfg.runs; run++) {
     for (const s of cfg.scenarios) {
       for (const c of active) {
-        const warm = run === 1 && cfg.warmup > 0;
+        // Before every window, not only run 1: a contestant idles while the others run (config.ts).
+        const warm = cfg.warmup > 0;
         const connections = Math.min(s.connections ?? cfg.connections, cfg.connections);
         const r = await measure(
           'instant',
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
     for (const s of cfg.scenarios) {
       const rate = rates[s.id] ?? cfg.maxRate;
       for (const c of active) {
-        const warm = run === 1 && cfg.rateWarmup > 0;
+        const warm = cfg.rateWarmup > 0;
         const r = await measure(
           'delay',
           run,
