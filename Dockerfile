@@ -30,5 +30,7 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
 # SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_TIMEOUT_MS + 5 s (26 s by default), longer than
 # `docker stop`'s 10 s: run with `--stop-timeout 30`, or set SHUTDOWN_DELAY_MS=0 without a balancer.
 # The same Node flags as `npm start`: a young generation of at most 2 x 8 MB keeps scavenges
-# short (V8 grew it to 64 MB here, and single scavenges took 15-24 ms; bench/RESULTS.md).
-CMD ["node", "--max-semi-space-size=8", "src/main.ts"]
+# short (V8 grew it to 64 MB here, and single scavenges took 15-24 ms; bench/RESULTS.md), and
+# no memory reducer: it shrinks an idle replica's heap, which then pays for it in extra full GCs
+# when traffic returns (README "Performance").
+CMD ["node", "--max-semi-space-size=8", "--no-memory-reducer", "src/main.ts"]
