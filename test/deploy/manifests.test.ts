@@ -270,6 +270,16 @@ describe('deploy/ agrees with the application', () => {
     expect(dockerfile).toMatch(/^EXPOSE 4000 9464$/m);
   });
 
+  test('the Docker image starts Node with the flags of `npm start` (the ones the bench measures)', () => {
+    const start = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts.start;
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+    expect(cmd).toBeDefined();
+    expect((JSON.parse(cmd as string) as string[]).join(' ')).toBe(start);
+    expect(start).toContain('--no-memory-reducer');
+  });
+
   test('kustomization.yaml lists every manifest but the example Secret and the optional CRD', () => {
     const kustomization = parse(readFileSync(join(DEPLOY, 'kustomization.yaml'), 'utf8'));
     expect(kustomization).toMatchObject({
