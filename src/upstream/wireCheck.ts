@@ -91,9 +91,10 @@ export function compileCheck(schema: z.ZodType): Check {
       }
       case 'union': {
         // Each option is a function of its own: a failed option must not end the whole check.
-        const first = unions.length;
-        for (const option of def.options ?? []) unions.push(compileCheck(option));
-        const calls = (def.options ?? []).map((_o, k) => `unions[${first + k}](${at})`);
+        const calls = (def.options ?? []).map((option) => {
+          unions.push(compileCheck(option));
+          return `unions[${unions.length - 1}](${at})`;
+        });
         return `if (!(${calls.join(' || ') || 'false'})) return false;\n`;
       }
       case 'object': {
