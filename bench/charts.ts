@@ -172,6 +172,7 @@ const PALETTE: Readonly<Record<ContestantName, string>> = {
   'proxy+json': '#607d8b',
   'graphql-floor': '#80cbc4',
   'apollo-floor': '#00897b',
+  'apollo-floor+tracing': '#004d40',
   'datasource-rest': '#ef6c00',
   before: '#ab47bc',
   gateway: '#1565c0',

@@ -11,6 +11,7 @@ export const CONTESTANT_NAMES = [
   'proxy+json',
   'graphql-floor',
   'apollo-floor',
+  'apollo-floor+tracing',
   'datasource-rest',
   'before',
   'gateway',
@@ -21,7 +22,11 @@ export const CONTESTANT_NAMES = [
 export type ContestantName = (typeof CONTESTANT_NAMES)[number];
 
 /** Gateways with a feature switched on, measured only on the scenarios that list them. */
-export type ExtraContestant = 'gateway+tracing' | 'gateway+apq' | 'gateway+redis-apq';
+export type ExtraContestant =
+  | 'apollo-floor+tracing'
+  | 'gateway+tracing'
+  | 'gateway+apq'
+  | 'gateway+redis-apq';
 
 export interface ContestantSpec {
   readonly name: ContestantName;
@@ -73,6 +78,14 @@ export const CONTESTANTS: Readonly<Record<ContestantName, ContestantSpec>> = {
     family: 'floor',
     summary:
       "the same behind Apollo Server 5's request pipeline (executeHTTPGraphQLRequest on node:http, the gateway's graphql-jit executor, Apollo's plugins off as the gateway has them): the least an Apollo Server layer costs, and what Apollo adds to graphql-floor",
+  },
+  'apollo-floor+tracing': {
+    name: 'apollo-floor+tracing',
+    kind: 'graphql',
+    process: true,
+    family: 'extra',
+    summary:
+      "apollo-floor with the gateway's tracing set-up (src/telemetry/tracing.ts, configured as `gateway+tracing`) making the gateway's spans and nothing else (bench/peers/floorTracing.ts: the HTTP request's, the operation's and each upstream call's, with their attributes and `traceparent`): what OpenTelemetry's SDK itself costs for the spans of one operation, the floor of target 4's tracing cost",
   },
   'datasource-rest': {
     name: 'datasource-rest',

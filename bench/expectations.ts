@@ -3,7 +3,7 @@
  * rule per kind of expectation, whatever the scenario. Pure: results in, verdicts out.
  */
 import { fmt } from './harness.ts';
-import { addedLatency, type BenchResults, cpuRatio, ratio, summarize } from './results.ts';
+import { addedCpuShare, addedLatency, type BenchResults, cpuRatio, ratio, summarize } from './results.ts';
 import type { Expectation, ScenarioId } from './scenarios.ts';
 
 export interface Verdict {
@@ -19,7 +19,9 @@ export interface Verdict {
    * For a target the gateway misses against proxy+json, the first layer already over it (issue
    * #14: a target out of reach is shown by a measurement of the step that holds it): the same
    * expectation checked on graphql-floor, then on apollo-floor; `gateway` when both floors meet
-   * it. Absent when met, when the floors were not measured, or for other expectations.
+   * it. For a feature's cost with a floor of its own (`FeatureFloor`), the feature's layer when
+   * the feature alone on that floor already costs more than the gateway's budget for it, else
+   * `gateway`. Absent when met, when the floors were not measured, or for other expectations.
    */
   readonly heldBy?: HeldBy;
 }
@@ -30,6 +32,7 @@ export const FLOOR_STEPS = ['graphql-floor', 'apollo-floor'] as const;
 /** A floor with what it measured against the same target, or the gateway's own work. */
 export type HeldBy =
   | { readonly step: (typeof FLOOR_STEPS)[number]; readonly measured: string }
+  | { readonly step: 'feature'; readonly layer: string; readonly measured: string }
   | { readonly step: 'gateway' };
 
 /** Names the layer that holds a target: GraphQL itself, Apollo Server, or the gateway's own work. */
@@ -39,6 +42,8 @@ export function describeHeldBy(held: HeldBy): string {
       return `held by GraphQL itself: graphql-floor ${held.measured}`;
     case 'apollo-floor':
       return `held by Apollo Server: apollo-floor ${held.measured}`;
+    case 'feature':
+      return `held by ${held.layer}: ${held.measured}`;
     case 'gateway':
       return "held by the gateway's own work";
   }
@@ -122,6 +127,16 @@ function check(results: BenchResults, scenario: ScenarioId, e: Expectation): Omi
 
 /** The first floor step that misses what the gateway missed; undefined unless both floors were measured. */
 function heldBy(results: BenchResults, scenario: ScenarioId, e: Expectation): HeldBy | undefined {
+  if (e.kind === 'cpuPerOp' && e.floor !== undefined) {
+    const { contestant, baseline, layer } = e.floor;
+    // What the feature adds on the floor, as a share of the gateway's CPU: its budget is maxRatio − 1.
+    const share = addedCpuShare(results, scenario, contestant, baseline, e.baseline);
+    if (!Number.isFinite(share)) return undefined;
+    const floorMs = (c: typeof contestant) =>
+      summarize(results, 'instant', scenario, c)?.cpuMsPerOp ?? Number.NaN;
+    const measured = `${contestant} adds ${fmt(floorMs(contestant) - floorMs(baseline), 3)} ms to ${baseline}, ${times(share)} ${e.baseline}'s ${fmt(floorMs(e.baseline), 3)} ms (the budget is ${(e.maxRatio - 1).toFixed(2)}×)`;
+    return share > e.maxRatio - 1 ? { step: 'feature', layer, measured } : { step: 'gateway' };
+  }
   if (e.kind !== 'cpuPerOp' && e.kind !== 'addedLatency' && e.kind !== 'peakRss') return undefined;
   if (e.contestant !== 'gateway' || e.baseline !== 'proxy+json') return undefined;
   for (const step of FLOOR_STEPS) {

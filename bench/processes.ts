@@ -172,6 +172,16 @@ const graphqlReady = (url: string) => async () => {
 };
 
 /** The environment of a gateway contestant (besides PORT). */
+/** Tracing on, 100 % sampled, exporting to the bench's OTLP receiver (`gateway+tracing`, `apollo-floor+tracing`). */
+function tracingEnv(ctx: StartContext): Record<string, string> {
+  if (ctx.otlpUrl === undefined) return {};
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: ctx.otlpUrl,
+    OTEL_TRACES_SAMPLER: 'always_on',
+    OTEL_SERVICE_NAME: 'bench-gateway',
+  };
+}
+
 function gatewayEnv(ctx: StartContext, name: ContestantName): Record<string, string> {
   const env: Record<string, string> = {
     HOST: '127.0.0.1',
@@ -182,11 +192,7 @@ function gatewayEnv(ctx: StartContext, name: ContestantName): Record<string, str
     // No load balancer to tell: stop at once (a CPU profile is written only on a clean exit).
     SHUTDOWN_DELAY_MS: '0',
   };
-  if (name === 'gateway+tracing' && ctx.otlpUrl) {
-    env.OTEL_EXPORTER_OTLP_ENDPOINT = ctx.otlpUrl;
-    env.OTEL_TRACES_SAMPLER = 'always_on';
-    env.OTEL_SERVICE_NAME = 'bench-gateway';
-  }
+  if (name === 'gateway+tracing') Object.assign(env, tracingEnv(ctx));
   if (name === 'gateway+redis-apq') {
     env.REDIS_URL = ctx.redisUrl;
     env.REDIS_KEY_PREFIX = ctx.redisPrefix;
@@ -230,7 +236,7 @@ export async function startContestant(
       label,
       async () => (await fetch(probe, { headers: { authorization: AUTHORIZATION } })).status === 200,
     );
-  } else if (name === 'graphql-floor' || name === 'apollo-floor') {
+  } else if (name === 'graphql-floor' || name === 'apollo-floor' || name === 'apollo-floor+tracing') {
     child = start(
       ctx,
       label,
@@ -238,7 +244,8 @@ export async function startContestant(
       {
         PORT: String(port),
         PARTNER_API_URL: ctx.upstream.url,
-        FLOOR: name === 'apollo-floor' ? 'apollo' : 'graphql',
+        FLOOR: name === 'graphql-floor' ? 'graphql' : 'apollo',
+        ...(name === 'apollo-floor+tracing' ? tracingEnv(ctx) : {}),
         ...variant,
       },
       nodeArgs,

@@ -193,7 +193,7 @@ function renderTargets(verdicts: readonly Verdict[], results: BenchResults, out:
   out('## Targets (issue #14), checked against this run');
   out();
   out(
-    `${met} met, ${missed} not met, ${unknown} not measured in this run. Each scenario carries its own expectations (bench/scenarios.ts); the column # is the target's number in issue #14. Where the gateway misses a target set against proxy+json (1, 2, 5), the last column names the layer that holds it: the same target checked on graphql-floor, then on apollo-floor (the first that misses it too), else the gateway's own work; empty where the floors were not measured.`,
+    `${met} met, ${missed} not met, ${unknown} not measured in this run. Each scenario carries its own expectations (bench/scenarios.ts); the column # is the target's number in issue #14. Where the gateway misses a target set against proxy+json (1, 2, 5), the last column names the layer that holds it: the same target checked on graphql-floor, then on apollo-floor (the first that misses it too), else the gateway's own work. Where tracing misses target 4, it names OpenTelemetry's SDK if the same spans on apollo-floor (apollo-floor+tracing, with the gateway's tracing set-up and nothing else) already add more than the gateway's budget (0.15 × its CPU per operation), else the gateway's own work; empty where the floors were not measured.`,
   );
   out();
   out('| scenario | # | target | measured | | what holds it |');

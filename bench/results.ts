@@ -230,3 +230,26 @@ export function cpuRatio(
     summarize(results, 'instant', scenario, b)?.cpuMsPerOp ?? Number.NaN,
   );
 }
+
+/**
+ * What `feature` adds to `base` in CPU per operation, as a multiple of `of`'s CPU per operation,
+ * on one scenario: the median over runs of (feature − base) ÷ of, paired by run number as
+ * `cpuRatio` pairs them. NaN unless the three ran in at least one common run.
+ */
+export function addedCpuShare(
+  results: Pick<BenchResults, 'runs'>,
+  scenario: ScenarioId,
+  feature: ContestantName,
+  base: ContestantName,
+  of: ContestantName,
+): number {
+  const cpuByRun = (c: ContestantName) =>
+    new Map(runsOf(results, 'instant', scenario, c).map((r) => [r.run, cpuMsPerOp(r)]));
+  const ofBase = cpuByRun(base);
+  const ofOf = cpuByRun(of);
+  return median(
+    runsOf(results, 'instant', scenario, feature).map((r) =>
+      ratio(cpuMsPerOp(r) - (ofBase.get(r.run) ?? Number.NaN), ofOf.get(r.run) ?? Number.NaN),
+    ),
+  );
+}

@@ -30,6 +30,7 @@ import { type ExecutionResult, parse, validate } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import { type Dispatcher, Pool } from 'undici';
 import { createJitExecutor, staticSchemaGateway } from '../../src/server/jitExecutor.ts';
+import { FloorTrace, stopTracing } from './floorTracing.ts';
 import {
   engagementFilter,
   gatewayTypeDefs,
@@ -43,6 +44,8 @@ import {
 const FLOOR = process.env.FLOOR === 'apollo' ? 'apollo' : 'graphql';
 const api = new URL(process.env.PARTNER_API_URL ?? 'http://127.0.0.1:4010/v1.0');
 const pool = new Pool(api.origin, { connections: 64, pipelining: 1 });
+const apiServer = { address: api.hostname, port: Number(api.port || 80) };
+const REFERRALS = '/engagements/referrals';
 const schema = buildSubgraphSchema([
   {
     typeDefs: parse(gatewayTypeDefs()),
@@ -64,8 +67,10 @@ class UpstreamStatus extends Error {
 class PoolClient implements ReferralsClient {
   readonly #engagements = new Map<string, Promise<{ value: Wire[] }>>();
   readonly token: string;
-  constructor(token: string) {
+  readonly #trace: FloorTrace;
+  constructor(token: string, floorTrace: FloorTrace) {
     this.token = token;
+    this.#trace = floorTrace;
   }
 
   async #call<T>(
@@ -74,17 +79,21 @@ class PoolClient implements ReferralsClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ) {
+    const route = path === '' || path.startsWith('?') ? REFERRALS : `${REFERRALS}/{id}`;
+    const span = this.#trace.call(method, route, apiServer);
     const answer = await pool.request({
       method,
-      path: `${api.pathname}/engagements/referrals${path}`,
+      path: `${api.pathname}${REFERRALS}${path}`,
       headers: {
         authorization: this.token,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
+        ...span.headers,
       },
       body: body === undefined ? null : JSON.stringify(body),
     });
     const text = await answer.body.text();
+    span.end(answer.statusCode, answer.headers['request-id']);
     if (answer.statusCode >= 300) throw new UpstreamStatus(answer.statusCode);
     return JSON.parse(text) as T;
   }
@@ -128,6 +137,11 @@ class PoolClient implements ReferralsClient {
   }
 }
 
+/** The operation type of a one-operation document (what the operation span is named for). */
+function operationType(query: string): string {
+  return /^\s*mutation\b/.test(query) ? 'mutation' : 'query';
+}
+
 async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -156,9 +170,11 @@ async function answerBare(req: IncomingMessage, res: ServerResponse): Promise<vo
   const request = JSON.parse(await readText(req)) as { query: string; variables?: Record<string, unknown> };
   const entry = compiledFor(request.query);
   if (!isCompiledQuery(entry)) return send(res, 400, JSON.stringify(entry));
-  const context: NaiveContext = { api: new PoolClient(req.headers.authorization ?? '') };
+  const floorTrace = new FloorTrace(req.headers, req.method ?? 'POST', '/graphql');
+  const context: NaiveContext = { api: new PoolClient(req.headers.authorization ?? '', floorTrace) };
   const result = await entry.query(undefined, context, request.variables ?? {});
   send(res, 200, JSON.stringify(result));
+  floorTrace.finish(operationType(request.query), 200);
 }
 
 // FLOOR=apollo: Apollo Server 5 on node:http, as src/server/httpHandler.ts integrates it.
@@ -183,11 +199,13 @@ async function answerApollo(req: IncomingMessage, res: ServerResponse): Promise<
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const body: unknown = JSON.parse(await readText(req));
+  const body = JSON.parse(await readText(req)) as { query?: string };
+  const floorTrace = new FloorTrace(req.headers, req.method ?? 'POST', '/graphql');
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'POST', headers, search: '', body },
-    context: async () => ({ api: new PoolClient(req.headers.authorization ?? '') }),
+    context: async () => ({ api: new PoolClient(req.headers.authorization ?? '', floorTrace) }),
   });
+  floorTrace.finish(operationType(body.query ?? ''), response.status ?? 200);
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
@@ -211,5 +229,5 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
-  void Promise.all([pool.close(), apollo?.stop()]).then(() => process.exit(0));
+  void Promise.all([pool.close(), apollo?.stop(), stopTracing()]).then(() => process.exit(0));
 });

@@ -380,6 +380,58 @@ test('a target the gateway misses against proxy+json names the first floor that 
   expect(held(instantOnly).addedLatency).toBeUndefined();
 });
 
+test("a tracing miss is held by OpenTelemetry's SDK only when the same spans on apollo-floor already cost more than the budget", () => {
+  // Scenario 1: the gateway 0.25 ms per operation; with tracing 0.3333 ms (1.33×, over 1.15×).
+  const results = synthetic();
+  const tracedFloor = (floorTracingOpsPerSec: number, runNumber = 1): RunRecord[] => [
+    // apollo-floor 0.2 ms per operation.
+    run('instant', 1, 'apollo-floor', { opsPerSec: 5000, cpuPct: 100, run: runNumber }),
+    run('instant', 1, 'apollo-floor+tracing', {
+      opsPerSec: floorTracingOpsPerSec,
+      cpuPct: 100,
+      run: runNumber,
+    }),
+  ];
+  const withFloor = (runs: RunRecord[]): BenchResults => ({
+    ...results,
+    scenarios: [scenario(1)],
+    contestants: [...results.contestants, 'apollo-floor', 'apollo-floor+tracing'],
+    runs: [
+      ...results.runs.filter((r) => r.scenario === 1 && r.contestant !== 'gateway+tracing'),
+      run('instant', 1, 'gateway+tracing', { opsPerSec: 3000, cpuPct: 100 }),
+      ...runs,
+    ],
+  });
+  const tracingVerdict = (r: BenchResults) =>
+    checkExpectations(r).find((v) => v.expectation.contestant === 'gateway+tracing');
+
+  // The floor's spans add 0.05 ms: 0.20× the gateway's 0.25 ms, over the 0.15× budget.
+  const heldBySdk = withFloor(tracedFloor(4000));
+  expect(tracingVerdict(heldBySdk)).toMatchObject({
+    met: false,
+    heldBy: {
+      step: 'feature',
+      layer: "OpenTelemetry's SDK",
+      measured:
+        "apollo-floor+tracing adds 0.050 ms to apollo-floor, 0.20× gateway's 0.250 ms (the budget is 0.15×)",
+    },
+  });
+  expect(
+    row(
+      renderReport(heldBySdk, OPTIONS),
+      '| 1. referral(id), small selection | 4 | CPU per operation, gateway+tracing',
+    ),
+  ).toMatch(
+    /\| \*\*not met\*\* \| held by OpenTelemetry's SDK: apollo-floor\+tracing adds 0\.050 ms to apollo-floor, 0\.20× gateway's 0\.250 ms \(the budget is 0\.15×\) \|$/,
+  );
+  // 0.22 ms on the floor adds 0.02 ms (0.08×): the rest of the cost is the gateway's.
+  expect(tracingVerdict(withFloor(tracedFloor(5000 / 1.1)))?.heldBy).toEqual({ step: 'gateway' });
+  // Runs are paired by number: a floor measured only in another run names nothing.
+  expect(tracingVerdict(withFloor(tracedFloor(4000, 2)))?.heldBy).toBeUndefined();
+  // Without the floor nothing is named.
+  expect(tracingVerdict(withFloor([]))?.heldBy).toBeUndefined();
+});
+
 /**
  * A strict enough reading of the SVG as XML: every tag closed in order, one <svg> root with
  * nothing but whitespace around it, attribute values quoted, no bare `&` or `<` in text.
