@@ -305,6 +305,47 @@ describe('only in memory: at most maxRecords finished records; exactly 24 hours'
     await store.release('in-flight', inFlight);
   });
 
+  test('past maxRecords the oldest finished records go 1 % at a time, never more', async () => {
+    const store = new MemoryIdempotencyStore({ maxRecords: 1000 });
+    const finish = async (key: string) => {
+      const token = owner(await store.claim(key, 'f', noWait()));
+      await store.complete(key, token, { kind: 'created', referralId: key });
+    };
+    for (let i = 0; i < 1000; i += 1) await finish(`k${i}`);
+    expect(store.size).toBe(1000);
+    await finish('k1000');
+    // k0…k9 went to make room: 990 kept, then the new one.
+    expect(store.size).toBe(991);
+    for (let i = 1001; i < 1010; i += 1) await finish(`k${i}`);
+    expect(store.size).toBe(1000);
+    expect(await store.claim('k10', 'f', noWait())).toMatchObject({ outcome: { referralId: 'k10' } });
+    expect((await store.claim('k9', 'f', noWait())).kind).toBe('owner');
+    // That claim of k9 was the 1,001st record: k10…k19 went (k9 is new and in flight).
+    expect(store.size).toBe(991);
+    expect((await store.claim('k19', 'f', noWait())).kind).toBe('owner');
+    expect(await store.claim('k20', 'f', noWait())).toMatchObject({ outcome: { referralId: 'k20' } });
+  });
+
+  test('a record expires on time though an older one was deleted before it', async () => {
+    let now = 0;
+    const store = new MemoryIdempotencyStore({ maxRecords: 1000, now: () => now });
+    const first = owner(await store.claim('first', 'f', noWait(now)));
+    await store.release('first', first);
+    now = HOUR;
+    const token = owner(await store.claim('second', 'f', noWait(now)));
+    await store.complete('second', token, { kind: 'created', referralId: 'r-2' });
+    now = 24 * HOUR;
+    owner(await store.claim('third', 'f', noWait(now)));
+    expect(store.size).toBe(2);
+    now = 25 * HOUR - 1;
+    expect((await store.claim('second', 'f', noWait(now))).kind).toBe('replay');
+    now = 25 * HOUR;
+    owner(await store.claim('fourth', 'f', noWait(now)));
+    // second expired at 25 h and was dropped; third (from 24 h) and fourth remain.
+    expect(store.size).toBe(2);
+    expect((await store.claim('second', 'f', noWait(now))).kind).toBe('owner');
+  });
+
   test('expired records are dropped as new ones arrive', async () => {
     let now = 0;
     const store = new MemoryIdempotencyStore({ maxRecords: 1000, now: () => now });

@@ -5,6 +5,13 @@
  * of creates still in flight are never evicted (evicting one would let a waiting repeat POST
  * again); their number is bounded by the requests in flight, i.e. by the connections.
  *
+ * The oldest records are found by iterating the Map from its front, and V8 leaves a deleted
+ * entry's slot in place until the table is rebuilt: a walk from the front passes every slot
+ * deleted since (thousands, at 10,000 records). So no walk starts on every insert: expired records
+ * are looked for only once the oldest may have expired, and past `maxRecords` the oldest finished
+ * records go 1 % at a time (measured at 10,000 records: 12–17 µs per create against 2–6 when one
+ * went per insert).
+ *
  * A request waiting for another that holds the same key is woken when that one finishes
  * (keyWaiters.ts), or gives up at its own bound; the store shared by replicas
  * (src/state/redisIdempotencyStore.ts) also polls.
@@ -50,7 +57,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #entries = new Map<string, Entry>();
   readonly #waiters = new KeyWaiters();
   readonly #maxRecords: number;
+  /** Past `maxRecords`, finished records are dropped until this many are held, before the insert. */
+  readonly #evictTo: number;
   readonly #ttlMs: number;
+  /** No record expires before this (a lower bound: deletions only make the oldest younger). */
+  #oldestExpiresAt = Number.POSITIVE_INFINITY;
   readonly #now: () => number;
 
   constructor(options: MemoryIdempotencyStoreOptions) {
@@ -58,6 +69,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       throw new RangeError('maxRecords must be a positive integer');
     }
     this.#maxRecords = options.maxRecords;
+    this.#evictTo = options.maxRecords - Math.max(1, Math.floor(options.maxRecords / 100));
     this.#ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
     this.#now = options.now ?? Date.now;
   }
@@ -140,18 +152,24 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.#dropExpired(now);
     if (this.#entries.size >= this.#maxRecords) {
       for (const [oldKey, old] of this.#entries) {
-        if (this.#entries.size < this.#maxRecords) break;
+        if (this.#entries.size <= this.#evictTo) break;
         if (old.state === 'done') this.#entries.delete(oldKey);
       }
     }
     this.#entries.set(key, entry);
+    this.#oldestExpiresAt = Math.min(this.#oldestExpiresAt, entry.expiresAt);
   }
 
   /** Records expire in insertion order (one TTL for all), so only the front needs looking at. */
   #dropExpired(now: number): void {
+    if (now < this.#oldestExpiresAt) return;
     for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt > now) return;
+      if (entry.expiresAt > now) {
+        this.#oldestExpiresAt = entry.expiresAt;
+        return;
+      }
       this.#entries.delete(key);
     }
+    this.#oldestExpiresAt = Number.POSITIVE_INFINITY;
   }
 }
