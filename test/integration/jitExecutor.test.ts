@@ -173,6 +173,54 @@ describe('graphql-jit answers exactly as graphql-js', () => {
     await expectSameAnswer(body.replace('"id":"x"', `"id":"${firstId()}"`));
   });
 
+  const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { __typename } }`;
+  const UPDATE = `mutation($id: ID!, $input: UpdateReferralInput!, $etag: String!) {
+    updateReferral(id: $id, input: $input, etag: $etag) { __typename }
+  }`;
+  const GOOD_CREATE = {
+    name: 'Variables',
+    type: 'INDEPENDENT',
+    customerProfile: { name: 'Contoso Ltd', address: { city: 'Seattle', country: 'US' } },
+    consent: { consentToContact: true },
+    details: { dealValue: 1, currency: 'USD' },
+  };
+  // Variables graphql-jit refuses are coerced again by graphql-js for its exact error: nothing runs.
+  test.each([
+    ['an unknown input field', CREATE, { input: { ...GOOD_CREATE, colour: 'blue' } }],
+    ['a nested unknown input field', CREATE, { input: { ...GOOD_CREATE, consent: { maybe: true } } }],
+    ['a required input field left out', CREATE, { input: { ...GOOD_CREATE, type: undefined } }],
+    ['an unknown enum value', CREATE, { input: { ...GOOD_CREATE, type: 'Independent' } }],
+    ['an enum value as a number', CREATE, { input: { ...GOOD_CREATE, status: 1 } }],
+    ['null in a list of non-null items', CREATE, { input: { ...GOOD_CREATE, team: [null] } }],
+    [
+      'a DateTime given a number (the scalar throws)',
+      CREATE,
+      { input: { ...GOOD_CREATE, details: { closingDateTime: 20260630 } } },
+    ],
+    ['a Float given a string', CREATE, { input: { ...GOOD_CREATE, details: { dealValue: '12.5' } } }],
+    ['a String given an object', CREATE, { input: { ...GOOD_CREATE, name: { first: 'x' } } }],
+    ['an input given a list', CREATE, { input: [GOOD_CREATE] }],
+    ['an update without its etag', UPDATE, { id: 'x', input: { name: 'n' } }],
+    ['an ID given a float', UPDATE, { id: 1.5, input: { name: 'n' }, etag: '"e"' }],
+    ['a Boolean given a string', 'query($s: Boolean!) { __typename @skip(if: $s) }', { s: 'true' }],
+  ])('bad variables: %s', async (_name, query, variables) => {
+    const answer = await expectSameAnswer(request(query, variables));
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(emulator.requests).toEqual([]);
+  });
+
+  test('variables both coerce alike: a single value for a list, an integer for an ID', async () => {
+    const one = emulator.listReferrals()[0] as { id: string };
+    const answer = await expectSameAnswer(
+      request(
+        'query($r: [_Any!]!, $id: ID!) { _entities(representations: $r) { ... on Referral { id } } referral(id: $id) { id } }',
+        { r: { __typename: 'Referral', id: one.id }, id: 12345 },
+      ),
+    );
+    expect(JSON.parse(answer.text).data).toEqual({ _entities: [{ id: one.id }], referral: null });
+  });
+
   test('_entities with repeats and an unknown id', async () => {
     const ids = emulator
       .listReferrals()
