@@ -12,7 +12,7 @@
  * The Redis store runs against the machine's Redis on 127.0.0.1:6379 under a key prefix of this
  * run only, deleted afterwards (SCAN + DEL of that prefix; never a flush).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
@@ -521,5 +521,19 @@ describe('fingerprints', () => {
       ),
     })).value;
     fc.assert(fc.property(withUndefined, (value) => expect(canonicalJson(value)).toBe(firstForm(value))));
+  });
+
+  test('property: fingerprints and store keys are the digests the object-based hash gave before', () => {
+    // Records on Redis are keyed with them: a different digest after an upgrade would make every
+    // repeat a mismatch or a new create. `fc.string` includes characters outside ASCII.
+    const sha256 = (...parts: string[]) =>
+      parts.reduce((h, part) => h.update(part), createHash('sha256')).digest('hex');
+    fc.assert(
+      fc.property(fc.string(), fc.jsonValue(), fc.string({ minLength: 1 }), (operation, value, key) => {
+        expect(fingerprint(operation, value)).toBe(sha256(operation, '\n', canonicalJson(value)));
+        const token = `opaque-${key.replace(/\s/g, '')}`;
+        expect(idempotencyScope(`Bearer ${token}`, key)).toBe(sha256(`token:${sha256(token)}\n${key}`));
+      }),
+    );
   });
 });

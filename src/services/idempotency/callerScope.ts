@@ -13,7 +13,7 @@
  * caller's own token. A forged token naming someone else's `tid`/`oid` fails at the Partner API,
  * and it would also need that user's idempotency key, which the user's client generated.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Entra ID's `tid`/`oid` are GUIDs; anything else is not trusted to name a caller. */
 const CLAIM_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -45,5 +45,6 @@ function entraClaims(token: string): { readonly tid: string; readonly oid: strin
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot `hash` rather than a `createHash` object: Node's docs say it is faster for small data.
+  return hash('sha256', text, 'hex');
 }

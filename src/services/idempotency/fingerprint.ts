@@ -5,10 +5,11 @@
  * first (domain/referral/createPlan.ts: nulls dropped, the initial status/substatus filled in), so
  * `{}` and `{status: NEW, substatus: PENDING}` are the same create.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function fingerprint(operation: string, input: unknown): string {
-  return createHash('sha256').update(operation).update('\n').update(canonicalJson(input)).digest('hex');
+  // One-shot `hash` rather than a `createHash` object: Node's docs say it is faster for small data.
+  return hash('sha256', `${operation}\n${canonicalJson(input)}`, 'hex');
 }
 
 export function canonicalJson(value: unknown): string {
