@@ -20,16 +20,24 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { loadConfig } from '../../src/config/config.ts';
-import { createLogger } from '../../src/log/logger.ts';
-import { createTracing, type Tracing } from '../../src/telemetry/tracing.ts';
+import type { Tracing } from '../../src/telemetry/tracing.ts';
 
-const config = loadConfig(process.env);
-const tracing: Tracing | undefined =
-  config.tracing === undefined ? undefined : createTracing(config.tracing, createLogger('warn'), 5000);
+/**
+ * The gateway's configuration and SDK, loaded only with an OTLP endpoint, as
+ * src/server/startGateway.ts loads the SDK: a floor without tracing must not carry their modules
+ * in its heap (its RSS is a floor of target 5).
+ */
+async function startTracing(): Promise<Tracing | undefined> {
+  const [{ loadConfig }, { createLogger }, { createTracing }] = await Promise.all([
+    import('../../src/config/config.ts'),
+    import('../../src/log/logger.ts'),
+    import('../../src/telemetry/tracing.ts'),
+  ]);
+  const config = loadConfig(process.env).tracing;
+  return config === undefined ? undefined : createTracing(config, createLogger('warn'), 5000);
+}
 
-/** Whether this floor traces. */
-export const tracingOn = tracing !== undefined;
+const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : await startTracing();
 
 const headerGetter: TextMapGetter<IncomingHttpHeaders> = {
   keys: (carrier) => Object.keys(carrier),
