@@ -135,6 +135,11 @@ export const CONTESTANTS: Readonly<Record<ContestantName, ContestantSpec>> = {
   },
 };
 
+/** Whether `name` is this gateway's own process (src/main.ts, at this checkout or the baseline), whose log the report shows. */
+export function isGatewayProcess(name: ContestantName): boolean {
+  return CONTESTANTS[name].family === 'gateway' || name.startsWith('gateway+');
+}
+
 /** Whether `name` runs on `scenario` (REST contestants need a REST equivalent; extras must be listed). */
 export function appliesTo(scenario: Scenario, name: ContestantName): boolean {
   const spec = CONTESTANTS[name];

@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { Pool } from 'undici';
 import { addedLatencyChart, cpuPerOpChart } from './charts.ts';
 import { loadBenchConfig } from './config.ts';
-import { appliesTo, CONTESTANTS, type ContestantName } from './contestants.ts';
+import { appliesTo, CONTESTANTS, type ContestantName, isGatewayProcess } from './contestants.ts';
 import { Children, eachLimited, machine, ROOT, startFlags } from './harness.ts';
 import { closedLoop, type Measured, openLoop, type Window } from './load.ts';
 import { runOperation } from './operations.ts';
@@ -274,7 +274,7 @@ async function main(): Promise<void> {
 
   const gatewayLogLines = lineup
     .all()
-    .filter((r) => ['gateway', 'extra'].includes(CONTESTANTS[r.target.name as ContestantName].family))
+    .filter((r) => isGatewayProcess(r.target.name as ContestantName))
     .flatMap((r) =>
       `${r.child?.stdout ?? ''}${r.child?.stderr ?? ''}` // pino logs to stdout
         .split('\n')

@@ -5,7 +5,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { addedLatencyChart, barChartSvg, cpuPerOpChart } from '../../bench/charts.ts';
 import { loadBenchConfig, QUICK_CONTESTANTS } from '../../bench/config.ts';
-import { appliesTo, type ContestantName } from '../../bench/contestants.ts';
+import {
+  appliesTo,
+  CONTESTANT_NAMES,
+  type ContestantName,
+  isGatewayProcess,
+} from '../../bench/contestants.ts';
 import { checkExpectations } from '../../bench/expectations.ts';
 import { renderReport } from '../../bench/report.ts';
 import type { BenchResults, RunRecord } from '../../bench/results.ts';
@@ -430,6 +435,16 @@ test("a tracing miss is held by OpenTelemetry's SDK only when the same spans on 
   expect(tracingVerdict(withFloor(tracedFloor(4000, 2)))?.heldBy).toBeUndefined();
   // Without the floor nothing is named.
   expect(tracingVerdict(withFloor([]))?.heldBy).toBeUndefined();
+});
+
+test("the report's gateway log comes from the gateway's processes only, not from a floor with tracing", () => {
+  expect(CONTESTANT_NAMES.filter(isGatewayProcess)).toEqual([
+    'before',
+    'gateway',
+    'gateway+tracing',
+    'gateway+apq',
+    'gateway+redis-apq',
+  ]);
 });
 
 /**
