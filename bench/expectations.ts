@@ -3,7 +3,7 @@
  * rule per kind of expectation, whatever the scenario. Pure: results in, verdicts out.
  */
 import { fmt } from './harness.ts';
-import { addedCpuShare, addedLatency, type BenchResults, cpuRatio, ratio, summarize } from './results.ts';
+import { addedCpu, addedLatency, type BenchResults, cpuRatio, ratio, summarize } from './results.ts';
 import type { Expectation, ScenarioId } from './scenarios.ts';
 
 export interface Verdict {
@@ -130,11 +130,9 @@ function heldBy(results: BenchResults, scenario: ScenarioId, e: Expectation): He
   if (e.kind === 'cpuPerOp' && e.floor !== undefined) {
     const { contestant, baseline, layer } = e.floor;
     // What the feature adds on the floor, as a share of the gateway's CPU: its budget is maxRatio − 1.
-    const share = addedCpuShare(results, scenario, contestant, baseline, e.baseline);
+    const { ms, share } = addedCpu(results, scenario, contestant, baseline, e.baseline);
     if (!Number.isFinite(share)) return undefined;
-    const floorMs = (c: typeof contestant) =>
-      summarize(results, 'instant', scenario, c)?.cpuMsPerOp ?? Number.NaN;
-    const measured = `${contestant} adds ${fmt(floorMs(contestant) - floorMs(baseline), 3)} ms to ${baseline}, ${times(share)} ${e.baseline}'s ${fmt(floorMs(e.baseline), 3)} ms (the budget is ${(e.maxRatio - 1).toFixed(2)}×)`;
+    const measured = `${contestant} adds ${fmt(ms, 3)} ms to ${baseline}, ${times(share)} ${e.baseline}'s CPU per operation (the budget is ${(e.maxRatio - 1).toFixed(2)}×; medians of the runs)`;
     return share > e.maxRatio - 1 ? { step: 'feature', layer, measured } : { step: 'gateway' };
   }
   if (e.kind !== 'cpuPerOp' && e.kind !== 'addedLatency' && e.kind !== 'peakRss') return undefined;

@@ -171,7 +171,6 @@ const graphqlReady = (url: string) => async () => {
   return res.status === 200;
 };
 
-/** The environment of a gateway contestant (besides PORT). */
 /** Tracing on, 100 % sampled, exporting to the bench's OTLP receiver (`gateway+tracing`, `apollo-floor+tracing`). */
 function tracingEnv(ctx: StartContext): Record<string, string> {
   if (ctx.otlpUrl === undefined) return {};
@@ -182,6 +181,7 @@ function tracingEnv(ctx: StartContext): Record<string, string> {
   };
 }
 
+/** The environment of a gateway contestant (besides PORT). */
 function gatewayEnv(ctx: StartContext, name: ContestantName): Record<string, string> {
   const env: Record<string, string> = {
     HOST: '127.0.0.1',

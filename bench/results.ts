@@ -232,24 +232,25 @@ export function cpuRatio(
 }
 
 /**
- * What `feature` adds to `base` in CPU per operation, as a multiple of `of`'s CPU per operation,
- * on one scenario: the median over runs of (feature − base) ÷ of, paired by run number as
- * `cpuRatio` pairs them. NaN unless the three ran in at least one common run.
+ * What `feature` adds to `base` in CPU per operation on one scenario, paired by run number as
+ * `cpuRatio` pairs them: the median over runs of (feature − base) in ms, and of the same as a
+ * multiple of `of`'s CPU per operation in that run. NaN unless the three ran in a common run.
  */
-export function addedCpuShare(
+export function addedCpu(
   results: Pick<BenchResults, 'runs'>,
   scenario: ScenarioId,
   feature: ContestantName,
   base: ContestantName,
   of: ContestantName,
-): number {
+): { readonly ms: number; readonly share: number } {
   const cpuByRun = (c: ContestantName) =>
     new Map(runsOf(results, 'instant', scenario, c).map((r) => [r.run, cpuMsPerOp(r)]));
   const ofBase = cpuByRun(base);
   const ofOf = cpuByRun(of);
-  return median(
-    runsOf(results, 'instant', scenario, feature).map((r) =>
-      ratio(cpuMsPerOp(r) - (ofBase.get(r.run) ?? Number.NaN), ofOf.get(r.run) ?? Number.NaN),
-    ),
-  );
+  const paired = runsOf(results, 'instant', scenario, feature).flatMap((r) => {
+    const added = cpuMsPerOp(r) - (ofBase.get(r.run) ?? Number.NaN);
+    const share = ratio(added, ofOf.get(r.run) ?? Number.NaN);
+    return Number.isFinite(share) ? [{ added, share }] : [];
+  });
+  return { ms: median(paired.map((p) => p.added)), share: median(paired.map((p) => p.share)) };
 }
