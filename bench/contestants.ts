@@ -21,7 +21,7 @@ export const CONTESTANT_NAMES = [
 ] as const;
 export type ContestantName = (typeof CONTESTANT_NAMES)[number];
 
-/** Gateways with a feature switched on, measured only on the scenarios that list them. */
+/** Contestants with a feature switched on (the gateway, or a floor making the same spans), measured only on the scenarios that list them. */
 export type ExtraContestant =
   | 'apollo-floor+tracing'
   | 'gateway+tracing'
