@@ -125,7 +125,11 @@ function check(results: BenchResults, scenario: ScenarioId, e: Expectation): Omi
   }
 }
 
-/** The first floor step that misses what the gateway missed; undefined unless both floors were measured. */
+/**
+ * The first floor step that misses what the gateway missed, or for a feature with a floor of its
+ * own, whether that floor alone is over the feature's budget; undefined unless the floors were
+ * measured.
+ */
 function heldBy(results: BenchResults, scenario: ScenarioId, e: Expectation): HeldBy | undefined {
   if (e.kind === 'cpuPerOp' && e.floor !== undefined) {
     const { contestant, baseline, layer } = e.floor;

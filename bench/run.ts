@@ -74,9 +74,8 @@ async function main(): Promise<void> {
     notes.push(`Redis at ${cfg.redisUrl} did not answer: \`gateway+redis-apq\` left out.`);
   }
   if (wanted.includes('gateway+redis-apq')) redisCleanup = () => cleanRedis(cfg.redisUrl, redisPrefix);
-  const sink = wanted.some((c) => c.endsWith('+tracing'))
-    ? await startOtlpSink(children, cfg.pin)
-    : undefined;
+  const traced = wanted.filter((c) => c.endsWith('+tracing'));
+  const sink = traced.length > 0 ? await startOtlpSink(children, cfg.pin) : undefined;
   const ctx: StartContext = {
     children,
     upstream,
@@ -261,7 +260,7 @@ async function main(): Promise<void> {
   if (sink) {
     const got = await sink.counts();
     notes.push(
-      `The OTLP receiver got ${got.exports} export(s), ${(got.bytes / 1e6).toFixed(1)} MB of spans, from ${wanted.filter((c) => c.endsWith('+tracing')).join(' and ')}.`,
+      `The OTLP receiver got ${got.exports} export(s), ${(got.bytes / 1e6).toFixed(1)} MB of spans, from ${traced.join(' and ')}.`,
     );
   }
   if (redisCleanup) {

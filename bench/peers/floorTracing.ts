@@ -7,9 +7,10 @@
  * Same SDK set-up as the gateway: its own config parser and `createTracing`
  * (src/telemetry/tracing.ts: tracer provider, sampler, batch processor, OTLP protobuf exporter).
  * Same spans and attributes: a SERVER span for the HTTP request continuing the caller's
- * `traceparent`, the GraphQL operation span inside it, and a CLIENT span for every upstream call
- * whose `traceparent` the call carries, each with the attributes src/server/requestTelemetry.ts
- * and src/upstream/upstreamTelemetry.ts give it.
+ * `traceparent` and the GraphQL operation span inside it, as src/server/requestTelemetry.ts makes
+ * them (copied: its class also records the gateway's metrics, which the floor must not pay for),
+ * and each upstream call's CLIENT span and `traceparent` from the gateway's own `startAttempt`
+ * (src/upstream/upstreamTelemetry.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {
@@ -21,23 +22,31 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { Tracing } from '../../src/telemetry/tracing.ts';
+import type {
+  Attempt,
+  startAttempt as StartAttempt,
+  TraceParent,
+} from '../../src/upstream/upstreamTelemetry.ts';
 
 /**
  * The gateway's configuration and SDK, loaded only with an OTLP endpoint, as
  * src/server/startGateway.ts loads the SDK: a floor without tracing must not carry their modules
  * in its heap (its RSS is a floor of target 5).
  */
-async function startTracing(): Promise<Tracing | undefined> {
-  const [{ loadConfig }, { createLogger }, { createTracing }] = await Promise.all([
+async function startTracing(): Promise<{ tracing: Tracing; startAttempt: typeof StartAttempt } | undefined> {
+  const [{ loadConfig }, { createLogger }, { createTracing }, { startAttempt }] = await Promise.all([
     import('../../src/config/config.ts'),
     import('../../src/log/logger.ts'),
     import('../../src/telemetry/tracing.ts'),
+    import('../../src/upstream/upstreamTelemetry.ts'),
   ]);
   const config = loadConfig(process.env).tracing;
-  return config === undefined ? undefined : createTracing(config, createLogger('warn'), 5000);
+  if (config === undefined) return undefined;
+  return { tracing: createTracing(config, createLogger('warn'), 5000), startAttempt };
 }
 
-const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : await startTracing();
+const sdk = process.env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : await startTracing();
+const tracing = sdk?.tracing;
 
 const headerGetter: TextMapGetter<IncomingHttpHeaders> = {
   keys: (carrier) => Object.keys(carrier),
@@ -45,11 +54,11 @@ const headerGetter: TextMapGetter<IncomingHttpHeaders> = {
 };
 
 /** One operation's spans; every method is a no-op when tracing is off. */
-export class FloorTrace {
+export class FloorTrace implements TraceParent {
   readonly #http: Span | undefined;
   readonly #operation: Span | undefined;
   /** The parent of upstream spans. */
-  readonly #context: Context | undefined;
+  readonly traceContext: Context | undefined;
 
   constructor(headers: IncomingHttpHeaders, method: string, path: string) {
     if (tracing === undefined) return;
@@ -69,43 +78,20 @@ export class FloorTrace {
     );
     const httpContext = trace.setSpan(parent, this.#http);
     this.#operation = tracing.tracer.startSpan('GraphQL Operation', { kind: SpanKind.SERVER }, httpContext);
-    this.#context = trace.setSpan(httpContext, this.#operation);
+    this.traceContext = trace.setSpan(httpContext, this.#operation);
   }
 
-  /** Starts an upstream call's span; returns its `traceparent` headers and the function that ends it. */
-  call(
-    method: string,
-    route: string,
-    server: { readonly address: string; readonly port: number },
-  ): { headers: Record<string, string>; end: (status: number, requestId: unknown) => void } {
-    if (tracing === undefined || this.#context === undefined) return { headers: {}, end: () => {} };
-    const span = tracing.tracer.startSpan(
-      `${method} ${route}`,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'http.request.method': method,
-          'url.template': route,
-          'server.address': server.address,
-          'server.port': server.port,
-        },
-      },
-      this.#context,
+  /**
+   * An upstream call's attempt as the gateway's client starts it: its CLIENT span, and the
+   * request's `traceparent` in `request.headers`. `undefined` when tracing is off.
+   */
+  call(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, route: string): Attempt | undefined {
+    if (sdk === undefined || this.traceContext === undefined) return undefined;
+    return sdk.startAttempt(
+      { tracing: sdk.tracing },
+      { method, url, route, call: { authorization: undefined, correlationId: '', trace: this } },
+      0,
     );
-    const headers: Record<string, string> = {};
-    tracing.propagator.inject(trace.setSpan(this.#context, span), headers, {
-      set: (carrier, key, value) => {
-        carrier[key] = value;
-      },
-    });
-    return {
-      headers,
-      end(status, requestId) {
-        span.setAttribute('http.response.status_code', status);
-        if (typeof requestId === 'string') span.setAttribute('http.response.header.request-id', [requestId]);
-        span.end();
-      },
-    };
   }
 
   /** The operation answered: `type` is its operation type, `status` the HTTP status sent. */

@@ -28,7 +28,7 @@ import {
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { type ExecutionResult, parse, validate } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
-import { type Dispatcher, Pool } from 'undici';
+import { Pool } from 'undici';
 import { createJitExecutor, staticSchemaGateway } from '../../src/server/jitExecutor.ts';
 import { FloorTrace, stopTracing } from './floorTracing.ts';
 import {
@@ -44,7 +44,6 @@ import {
 const FLOOR = process.env.FLOOR === 'apollo' ? 'apollo' : 'graphql';
 const api = new URL(process.env.PARTNER_API_URL ?? 'http://127.0.0.1:4010/v1.0');
 const pool = new Pool(api.origin, { connections: 64, pipelining: 1 });
-const apiServer = { address: api.hostname, port: Number(api.port || 80) };
 const REFERRALS = '/engagements/referrals';
 const schema = buildSubgraphSchema([
   {
@@ -74,13 +73,13 @@ class PoolClient implements ReferralsClient {
   }
 
   async #call<T>(
-    method: Dispatcher.HttpMethod,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ) {
     const route = path === '' || path.startsWith('?') ? REFERRALS : `${REFERRALS}/{id}`;
-    const span = this.#trace.call(method, route, apiServer);
+    const attempt = this.#trace.call(method, `${api.origin}${api.pathname}${REFERRALS}${path}`, route);
     const answer = await pool.request({
       method,
       path: `${api.pathname}${REFERRALS}${path}`,
@@ -88,13 +87,15 @@ class PoolClient implements ReferralsClient {
         authorization: this.token,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
-        ...span.headers,
+        ...attempt?.request.headers,
       },
       body: body === undefined ? null : JSON.stringify(body),
     });
+    attempt?.answered(answer.statusCode, answer.headers);
     const text = await answer.body.text();
-    span.end(answer.statusCode, answer.headers['request-id']);
-    if (answer.statusCode >= 300) throw new UpstreamStatus(answer.statusCode);
+    const failed = answer.statusCode >= 300;
+    attempt?.end(failed ? { code: 'UPSTREAM_STATUS', status: answer.statusCode } : undefined);
+    if (failed) throw new UpstreamStatus(answer.statusCode);
     return JSON.parse(text) as T;
   }
 
