@@ -12,7 +12,8 @@ import type { Referral } from './store.ts';
 export const MAX_TOP = 100;
 
 export interface Page {
-  readonly items: Referral[];
+  /** The stored items themselves (store.ts `forReading`): clone before answering. */
+  readonly items: readonly Readonly<Referral>[];
   /** The query string (without `?`) of the next page; absent on the last page. */
   readonly nextQuery?: string;
 }
@@ -69,7 +70,7 @@ function decodeToken(raw: string | null): Key | undefined {
   throw invalid('$skiptoken is not valid');
 }
 
-function keyOf(item: Referral, order: Order): Key {
+function keyOf(item: Readonly<Referral>, order: Order): Key {
   const sort = item[order.field];
   const id = item.id;
   return [typeof sort === 'string' ? sort : '', typeof id === 'string' ? id : ''];
@@ -81,7 +82,7 @@ function compareKeys(a: Key, b: Key, order: Order): number {
 }
 
 /** Applies the list query in `params` to `visible` (the referrals the caller may read). */
-export function listPage(visible: readonly Referral[], params: URLSearchParams): Page {
+export function listPage(visible: readonly Readonly<Referral>[], params: URLSearchParams): Page {
   const filterText = params.get('$filter');
   const top = parseTop(params.get('$top'));
   const order = parseOrder(params.get('$orderby'));

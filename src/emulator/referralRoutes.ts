@@ -131,14 +131,15 @@ function checkStatusChange(current: Referral, next: Referral): void {
 }
 
 function list(request: RouteRequest): RouteResponse {
-  const visible = request.store.list().filter((r) => canRead(request.caller, r));
+  // The page is chosen from the stored items themselves and only its items are cloned (store.ts).
+  const visible = request.store.forReading().filter((r) => canRead(request.caller, r));
   const page = listPage(visible, request.query);
   return {
     status: 200,
     body: {
       '@odata.context': `${request.baseUrl}/$metadata#Referrals`,
       '@odata.count': page.items.length,
-      value: page.items.map((r) => withLinks(r, request.baseUrl)),
+      value: page.items.map((r) => withLinks(structuredClone(r), request.baseUrl)),
       ...(page.nextQuery === undefined
         ? {}
         : { '@odata.nextLink': `${collectionUrl(request.baseUrl)}?${page.nextQuery}` }),

@@ -2,7 +2,9 @@
  * The emulator's in-memory referral store. It holds raw JSON objects exactly as given (unknown
  * fields and odd values included, docs/partner-api.md §5.3 "store everything else as opaque
  * JSON") and deep-clones on the way in and out, so no caller can change stored state behind its
- * back.
+ * back. A list query is the exception that proves it: it reads every item to choose a page of
+ * a few, so `forReading` hands out the stored items themselves, read-only, and the list route
+ * clones only the page it answers (cloning all 65 seeded items took ~1 ms of each list request).
  */
 import { randomBytes } from 'node:crypto';
 import { nowTimestamp } from './timestamp.ts';
@@ -52,7 +54,15 @@ export class ReferralStore {
   }
 
   list(): Referral[] {
-    return [...this.#items.values()].sort(compareDefault).map((item) => structuredClone(item));
+    return this.forReading().map((item) => structuredClone(item));
+  }
+
+  /**
+   * Every item in list order, not cloned: for choosing what to answer only (filtering, sorting,
+   * paging). Whatever leaves the emulator is cloned first, as `list()` does.
+   */
+  forReading(): readonly Readonly<Referral>[] {
+    return [...this.#items.values()].sort(compareDefault);
   }
 
   get size(): number {

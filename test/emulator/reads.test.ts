@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type Emulator, startEmulator } from '../../src/emulator/emulatorServer.ts';
+import { handleReferralRequest } from '../../src/emulator/referralRoutes.ts';
+import { ReferralStore } from '../../src/emulator/store.ts';
 import { call, REFERRALS } from './call.ts';
 
 let emulator: Emulator;
@@ -231,5 +233,34 @@ describe('a Referral User (token user:<email>)', () => {
       expect(res.body.error.code).toBe('accessDenied');
     }
     expect(emulator.getReferral(String(mine.id))).toEqual(mine);
+  });
+});
+
+describe('a list answer holds copies of what is stored', () => {
+  // The list route chooses its page from the stored items themselves (store.ts `forReading`);
+  // what it answers must still be cloned, nested members included.
+  test('changing a listed referral, down to a team member, changes nothing stored', () => {
+    const store = new ReferralStore();
+    store.insert({ id: 'r-1', engagementId: 'e-1', team: [{ email: 'a@example.com' }] });
+    const answer = handleReferralRequest({
+      method: 'GET',
+      id: undefined,
+      query: new URLSearchParams("$filter=engagementId eq 'e-1'"),
+      headers: {},
+      body: undefined,
+      caller: { role: 'admin' },
+      store,
+      baseUrl: 'http://127.0.0.1:1/v1.0',
+    });
+    const listed = (answer.body as { value: { team: { email: string }[]; name?: string }[] }).value;
+    expect(listed).toHaveLength(1);
+    const [item] = listed;
+    if (item === undefined) throw new Error('nothing listed');
+    item.name = 'changed';
+    item.team.push({ email: 'b@example.com' });
+    const [member] = item.team;
+    if (member !== undefined) member.email = 'changed@example.com';
+    expect(store.get('r-1')).toMatchObject({ team: [{ email: 'a@example.com' }] });
+    expect(store.get('r-1')).not.toHaveProperty('name');
   });
 });
