@@ -21,7 +21,8 @@
  *   BENCH_SCENARIOS        comma list of scenario ids or keys (all)
  *   BENCH_CONTESTANTS      comma list (all; quick: rest, proxy+json, datasource-rest, gateway and the extras)
  *   BENCH_BASELINE         git commit run as `before` (a41a750: the gateway as issues #12 and #13 left it, before round two's tuning); `none` leaves it out
- *   BENCH_PROFILE          1: CPU-profile `before` and `gateway` (1; quick 0)
+ *   BENCH_PROFILE          1: CPU-profile `before` and `gateway`, and apollo-floor beside the gateway on each scenario
+ *                          whose target 1 the gateway's own work holds (1; quick 0)
  *   BENCH_PROFILE_SCENARIO scenario id profiled (3)
  *   BENCH_PROFILE_SECONDS  profiled window, s (5)
  *   BENCH_REDIS_URL        the Redis of gateway+redis-apq (redis://127.0.0.1:6379), under a key

@@ -149,6 +149,20 @@ function heldBy(results: BenchResults, scenario: ScenarioId, e: Expectation): He
   return { step: 'gateway' };
 }
 
+/** Whether `v` is target 1 of issue #14: the gateway's CPU per operation against proxy+json's. */
+export function isTargetOne(v: Verdict): boolean {
+  return (
+    v.expectation.kind === 'cpuPerOp' &&
+    v.expectation.contestant === 'gateway' &&
+    v.expectation.baseline === 'proxy+json'
+  );
+}
+
+/** The scenarios whose target 1 is held by the gateway's own work (both floors meet it). */
+export function heldByOwnWork(verdicts: readonly Verdict[]): ScenarioId[] {
+  return verdicts.filter((v) => isTargetOne(v) && v.heldBy?.step === 'gateway').map((v) => v.scenario);
+}
+
 /** Every expectation of every scenario in `results`, in scenario order. */
 export function checkExpectations(results: BenchResults): Verdict[] {
   return results.scenarios.flatMap((s) =>

@@ -45,6 +45,8 @@ export function categoryOf(frame: CallFrame): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
   if (pkg === 'graphql') return 'graphql-js';
   if (pkg) return pkg;
+  // The floors' own resolvers (bench/graphqlFloor.ts, naiveResolvers.ts), beside the gateway's src/.
+  if (url.includes('/bench/peers/')) return 'bench/peers';
   const own = /\/(src\/[^/]+)\//.exec(url)?.[1];
   if (own) return own;
   if (url.startsWith('node:')) return 'Node.js core';

@@ -4,7 +4,7 @@
  * synthetic results and re-rendered without re-running the bench.
  */
 import { CONTESTANTS, type ContestantName } from './contestants.ts';
-import { checkExpectations, describeHeldBy, FLOOR_STEPS, type Verdict } from './expectations.ts';
+import { checkExpectations, describeHeldBy, FLOOR_STEPS, isTargetOne, type Verdict } from './expectations.ts';
 import { fmt } from './harness.ts';
 import { addedLatency, type BenchResults, cpuRatio, type Setting, summarize } from './results.ts';
 import type { Scenario } from './scenarios.ts';
@@ -64,6 +64,7 @@ export function renderReport(results: BenchResults, options: ReportOptions): str
 
   renderHeadline(results, options, out);
   renderFloors(results, verdicts, out);
+  renderOwnWork(results, verdicts, out);
   renderTargets(verdicts, results, out);
   renderLatency(results, options, out);
   renderTable(results, 'instant', out);
@@ -170,13 +171,7 @@ function renderFloors(results: BenchResults, verdicts: readonly Verdict[], out: 
     ];
     const perRun = (c: ContestantName) => cpuRatio(results, s.id, c, 'proxy+json');
     const step = (v: number, c: ContestantName) => `${fmt(v, 3)} (${times(perRun(c))})`;
-    const target1 = verdicts.find(
-      (v) =>
-        v.scenario === s.id &&
-        v.expectation.kind === 'cpuPerOp' &&
-        v.expectation.contestant === 'gateway' &&
-        v.expectation.baseline === 'proxy+json',
-    );
+    const target1 = verdicts.find((v) => v.scenario === s.id && isTargetOne(v));
     const verdict =
       target1?.met === undefined ? '–' : target1.heldBy ? describeHeldBy(target1.heldBy) : mark(target1.met);
     out(
@@ -184,6 +179,57 @@ function renderFloors(results: BenchResults, verdicts: readonly Verdict[], out: 
     );
   }
   out();
+}
+
+/** Categories the profiles of one scenario split into, where the gateway adds the most first. */
+function ownWorkRows(
+  floor: ReadonlyMap<string, number>,
+  gateway: ReadonlyMap<string, number>,
+): [string, number, number][] {
+  const rows = [...new Set([...floor.keys(), ...gateway.keys()])].map(
+    (c) => [c, floor.get(c) ?? 0, gateway.get(c) ?? 0] as [string, number, number],
+  );
+  return rows.filter(([, f, g]) => f >= 0.0005 || g >= 0.0005).sort((a, b) => b[2] - b[1] - (a[2] - a[1]));
+}
+
+function renderOwnWork(results: BenchResults, verdicts: readonly Verdict[], out: (s?: string) => void): void {
+  const profiled = (results.ownWork ?? []).filter((p) => p.floor && p.gateway);
+  if (profiled.length === 0) return;
+  out("## What the gateway's own work is, where it holds target 1");
+  out();
+  out(
+    `Where both floors meet target 1 and the gateway does not, what holds it is the gateway's own work. Each such scenario was profiled after the runs above: apollo-floor, then the gateway, each in a fresh process with \`--cpu-prof\`, ${Math.max(1, results.settings.warmup)} s warm-up and ${profiled[0]?.seconds ?? 0} s closed loop; only the samples of the measured window count. Figures are ms of CPU per operation by where it went, the largest additions first; apollo-floor's naive resolvers show as bench/peers, the gateway's own code as src/…. Profiling slows both processes alike, so the totals are above the runs' and only the split is read from them.`,
+  );
+  out();
+  for (const p of profiled) {
+    const { floor, gateway } = p as Required<typeof p>;
+    const s = results.scenarios.find((x) => x.id === p.scenario);
+    out(`### ${p.scenario}. ${cell(s?.title ?? '')}`);
+    out();
+    out('| where the CPU went | apollo-floor ms | gateway ms | gateway − apollo-floor ms |');
+    out('|---|---|---|---|');
+    out(
+      `| **CPU ms per operation** | ${fmt(floor.cpuMsPerOp, 3)} | ${fmt(gateway.cpuMsPerOp, 3)} | ${fmt(gateway.cpuMsPerOp - floor.cpuMsPerOp, 3)} |`,
+    );
+    // Rounded first, so that a difference under 0.5 µs reads 0.000, not -0.000.
+    const added = (d: number) => fmt(Math.round(d * 1000) / 1000 || 0, 3);
+    for (const [c, f, g] of ownWorkRows(floor.byCategory, gateway.byCategory))
+      out(`| ${cell(c)} | ${fmt(f, 3)} | ${fmt(g, 3)} | ${added(g - f)} |`);
+    out();
+    const proxyJson = summarize(results, 'instant', p.scenario, 'proxy+json')?.cpuMsPerOp;
+    const measured = summarize(results, 'instant', p.scenario, 'gateway')?.cpuMsPerOp;
+    const target = verdicts.find((v) => v.scenario === p.scenario && isTargetOne(v))?.expectation;
+    if (proxyJson !== undefined && measured !== undefined && target?.kind === 'cpuPerOp') {
+      const shed = measured - target.maxRatio * proxyJson;
+      const own = [...gateway.byCategory]
+        .filter(([c]) => c.startsWith('src/'))
+        .reduce((sum, [, v]) => sum + v, 0);
+      out(
+        `To meet target 1 here the gateway would have to shed ${fmt(shed, 3)} ms of its ${fmt(measured, 3)} ms per operation in the runs above (${fmt((100 * shed) / measured)} %) to reach ${target.maxRatio} × proxy+json's ${fmt(proxyJson, 3)} ms; in this profile its own code (src/) ran ${fmt(own, 3)} of its ${fmt(gateway.cpuMsPerOp, 3)} ms, and the table shows where the rest of what it adds went.`,
+      );
+      out();
+    }
+  }
 }
 
 function renderTargets(verdicts: readonly Verdict[], results: BenchResults, out: (s?: string) => void): void {

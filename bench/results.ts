@@ -89,6 +89,17 @@ export interface ProfileComparison {
   readonly after?: ProfileSummary;
 }
 
+/**
+ * What the gateway's own work is, where it holds target 1: the gateway and apollo-floor profiled
+ * on one scenario, one after the other, split by where the CPU went (bench/profileSummary.ts).
+ */
+export interface OwnWorkProfile {
+  readonly scenario: ScenarioId;
+  readonly seconds: number;
+  readonly floor?: ProfileSummary;
+  readonly gateway?: ProfileSummary;
+}
+
 export interface BenchResults {
   readonly meta: BenchMeta;
   readonly settings: BenchSettings;
@@ -101,6 +112,8 @@ export interface BenchResults {
   readonly rates: Readonly<Partial<Record<ScenarioId, number>>>;
   readonly prechecks: readonly Precheck[];
   readonly profiles?: ProfileComparison;
+  /** Scenarios whose target 1 the gateway's own work holds, profiled beside apollo-floor. */
+  readonly ownWork?: readonly OwnWorkProfile[];
 }
 
 export function median(values: readonly number[]): number {

@@ -11,7 +11,8 @@ import {
   type ContestantName,
   isGatewayProcess,
 } from '../../bench/contestants.ts';
-import { checkExpectations } from '../../bench/expectations.ts';
+import { checkExpectations, heldByOwnWork } from '../../bench/expectations.ts';
+import { categoryOf } from '../../bench/profileSummary.ts';
 import { renderReport } from '../../bench/report.ts';
 import type { BenchResults, RunRecord } from '../../bench/results.ts';
 import { SCENARIOS, type Scenario, type ScenarioId } from '../../bench/scenarios.ts';
@@ -284,6 +285,92 @@ describe('renderReport', () => {
     expect(verdicts.map((v) => v.met)).toEqual([undefined, undefined]);
     expect(renderReport(withoutProxy, OPTIONS)).toContain('6 not measured in this run');
   });
+});
+
+test("where the gateway's own work holds target 1, the report shows what that work is, from profiles beside apollo-floor", () => {
+  // Scenario 3: gateway 5 ms vs proxy+json 1.25 (4.00×); graphql-floor 1.5 and apollo-floor 1.75
+  // meet 1.5×, so the gateway's own work holds it. Scenario 1 meets target 1.
+  const results = synthetic();
+  const withFloors: BenchResults = {
+    ...results,
+    contestants: [...results.contestants, 'graphql-floor', 'apollo-floor'],
+    runs: [
+      ...results.runs,
+      run('instant', 1, 'graphql-floor', { opsPerSec: 2500, cpuPct: 60 }),
+      run('instant', 1, 'apollo-floor', { opsPerSec: 2000, cpuPct: 80 }),
+      run('instant', 3, 'graphql-floor', { opsPerSec: 400, cpuPct: 60 }),
+      run('instant', 3, 'apollo-floor', { opsPerSec: 400, cpuPct: 70 }),
+    ],
+  };
+  expect(heldByOwnWork(checkExpectations(withFloors))).toEqual([3]);
+  // apollo-floor at 2.5 ms (2.00×): Apollo holds it, so no scenario is left to profile.
+  const apolloSlow = {
+    ...withFloors,
+    runs: withFloors.runs.map((r) =>
+      r.scenario === 3 && r.contestant === 'apollo-floor' ? { ...r, opsPerSec: 280 } : r,
+    ),
+  };
+  expect(heldByOwnWork(checkExpectations(apolloSlow))).toEqual([]);
+
+  const summary = (cpuMsPerOp: number, byCategory: [string, number][]) => ({
+    opsPerSec: 100,
+    ops: 500,
+    cpuMsPerOp,
+    byCategory: new Map(byCategory),
+    topFunctions: [],
+  });
+  const floor = summary(2, [
+    ['garbage collection', 0.5],
+    ['bench/peers', 0.3],
+    // 0.2 µs above the gateway's: reads 0.000, not -0.000.
+    ['@apollo/server', 1.2002],
+  ]);
+  const gateway = summary(6, [
+    ['garbage collection', 2],
+    ['src/upstream', 0.5],
+    ['src/server', 1],
+    ['@apollo/server', 1.2],
+    ['prom-client', 0.3],
+    ['JSON parse / stringify', 1],
+  ]);
+  const section = "## What the gateway's own work is, where it holds target 1";
+  expect(renderReport(withFloors, OPTIONS)).not.toContain(section);
+  const rendered = renderReport(
+    { ...withFloors, ownWork: [{ scenario: 3, seconds: 5, floor, gateway }] },
+    OPTIONS,
+  );
+  expect(rendered).toContain(section);
+  const table = rendered
+    .slice(rendered.indexOf('### 3. referrals(first: 50), every field'))
+    .split('\n')
+    .filter((l) => l.startsWith('| '))
+    .slice(1, 8);
+  // Largest additions first; a category only one side has reads 0 on the other.
+  expect(table).toEqual([
+    '| **CPU ms per operation** | 2.000 | 6.000 | 4.000 |',
+    '| garbage collection | 0.500 | 2.000 | 1.500 |',
+    '| src/server | 0.000 | 1.000 | 1.000 |',
+    '| JSON parse / stringify | 0.000 | 1.000 | 1.000 |',
+    '| src/upstream | 0.000 | 0.500 | 0.500 |',
+    '| prom-client | 0.000 | 0.300 | 0.300 |',
+    '| @apollo/server | 1.200 | 1.200 | 0.000 |',
+  ]);
+  expect(row(rendered, '| bench/peers', section)).toBe('| bench/peers | 0.300 | 0.000 | -0.300 |');
+  // 5 ms in the runs against 1.5 × 1.25: 3.125 ms to shed (63 %); src/ ran 1.5 of the profile's 6.
+  expect(rendered).toContain(
+    "To meet target 1 here the gateway would have to shed 3.125 ms of its 5.000 ms per operation in the runs above (63 %) to reach 1.5 × proxy+json's 1.250 ms; in this profile its own code (src/) ran 1.500 of its 6.000 ms",
+  );
+  // A scenario whose profile of either side is missing is left out.
+  expect(
+    renderReport({ ...withFloors, ownWork: [{ scenario: 3, seconds: 5, gateway }] }, OPTIONS),
+  ).not.toContain(section);
+});
+
+test("the floors' own resolvers are a category of their own in a profile, beside the gateway's src/", () => {
+  const frame = (url: string, functionName = 'resolve') => ({ url, functionName, lineNumber: 1 });
+  expect(categoryOf(frame('file:///work/main/bench/peers/graphqlFloor.ts'))).toBe('bench/peers');
+  expect(categoryOf(frame('file:///work/main/src/upstream/httpClient.ts'))).toBe('src/upstream');
+  expect(categoryOf(frame('file:///work/main/node_modules/graphql/execution/execute.js'))).toBe('graphql-js');
 });
 
 describe('checkExpectations', () => {
