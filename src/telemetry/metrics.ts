@@ -11,9 +11,10 @@
  * names only through `OperationNames` (an operator's allow-list, or the first N distinct names of
  * requests that carried a bearer token and were executed; the rest `other`). Never an id.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { LABELLED_OPERATION_NAME } from '../config/config.ts';
 import type { AttemptMeasurement, UpstreamObserver } from '../upstream/upstreamTelemetry.ts';
+import { LabelledHistogram } from './labelledHistogram.ts';
 
 /** OpenTelemetry's advised buckets for HTTP durations, in seconds. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -82,9 +83,10 @@ export type ApqResult = 'hit' | 'miss' | 'registered';
 export class GatewayMetrics implements UpstreamObserver {
   readonly registry = new Registry();
   readonly operationNames: OperationNames;
-  readonly #serverDuration: Histogram<string>;
+  // Observed on every request and upstream attempt: labelledHistogram.ts says why not prom-client's.
+  readonly #serverDuration: LabelledHistogram;
   readonly #activeRequests: Gauge<string>;
-  readonly #clientDuration: Histogram<string>;
+  readonly #clientDuration: LabelledHistogram;
   readonly #retries: Counter<string>;
   readonly #retryBudgetRefusals: Counter<string>;
   readonly #mutationResults: Counter<string>;
@@ -99,7 +101,7 @@ export class GatewayMetrics implements UpstreamObserver {
   }) {
     const registers = [this.registry];
     this.operationNames = new OperationNames(options.maxOperationNames, options.operationNames);
-    this.#serverDuration = new Histogram({
+    this.#serverDuration = new LabelledHistogram({
       name: 'http_server_request_duration_seconds',
       help: 'Duration of GraphQL HTTP requests (/graphql), from the first byte to the answer.',
       labelNames: [
@@ -117,7 +119,7 @@ export class GatewayMetrics implements UpstreamObserver {
       help: 'GraphQL HTTP requests in flight.',
       registers,
     });
-    this.#clientDuration = new Histogram({
+    this.#clientDuration = new LabelledHistogram({
       name: 'http_client_request_duration_seconds',
       help: 'Duration of each Partner API attempt (a retry is another attempt), until its body was read.',
       labelNames: ['http_request_method', 'url_template', 'http_response_status_code', 'error_type'],
@@ -169,25 +171,14 @@ export class GatewayMetrics implements UpstreamObserver {
   requestFinished(labels: ServerRequestLabels, seconds: number): void {
     this.#activeRequests.dec();
     this.#serverDuration.observe(
-      {
-        http_request_method: labels.method,
-        http_response_status_code: labels.status,
-        graphql_operation_type: labels.operationType,
-        graphql_operation_name: labels.operationName,
-        outcome: labels.outcome,
-      },
+      [labels.method, labels.status, labels.operationType, labels.operationName, labels.outcome],
       seconds,
     );
   }
 
   attempt(measurement: AttemptMeasurement): void {
     this.#clientDuration.observe(
-      {
-        http_request_method: measurement.method,
-        url_template: measurement.route,
-        http_response_status_code: measurement.status ?? '',
-        error_type: measurement.errorType ?? '',
-      },
+      [measurement.method, measurement.route, measurement.status ?? '', measurement.errorType ?? ''],
       measurement.seconds,
     );
   }
