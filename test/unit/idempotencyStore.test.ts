@@ -523,6 +523,17 @@ describe('fingerprints', () => {
     fc.assert(fc.property(withUndefined, (value) => expect(canonicalJson(value)).toBe(firstForm(value))));
   });
 
+  test('keys that are array indices, and a key __proto__, keep their place in code-unit order', () => {
+    // JS iterates index-like keys numerically first: the canonical form must sort them anyway.
+    expect(canonicalJson({ b: [{ '10': 1, '2': 2 }], a: { '1': true, x: null } })).toBe(
+      '{"a":{"1":true,"x":null},"b":[{"10":1,"2":2}]}',
+    );
+    expect(canonicalJson(JSON.parse('{"z":0,"__proto__":{"b":1,"a":2}}'))).toBe(
+      '{"__proto__":{"a":2,"b":1},"z":0}',
+    );
+    expect(canonicalJson([undefined, { u: undefined, v: 1 }])).toBe('[null,{"v":1}]');
+  });
+
   test('property: fingerprints and store keys are the digests the object-based hash gave before', () => {
     // Records on Redis are keyed with them: a different digest after an upgrade would make every
     // repeat a mismatch or a new create. `fc.string` includes characters outside ASCII.
