@@ -243,19 +243,23 @@ async function main(): Promise<void> {
   }
   await upstream.setDelay(0);
 
+  /** One CPU profile of `name` on `s`: a fresh process, the runs' warm-up, one window (bench/profile.ts). */
+  const profile = (name: ContestantName, s: Scenario) =>
+    profileGateway(ctx, name, s, state, {
+      warmup: cfg.warmup,
+      seconds: cfg.profileSeconds,
+      connections: Math.min(s.connections ?? cfg.connections, cfg.connections),
+      beforeWindow: () => beforeWindow(s),
+      afterWindow: () => afterWindow(s),
+    });
+
   // CPU profiles of the old and the new gateway on one scenario, one after the other.
   const profiled = cfg.scenarios.find((s) => s.id === cfg.profileScenario);
   const profiles: { before?: ProfileSummary; after?: ProfileSummary } = {};
   if (cfg.profile && profiled) {
     for (const name of ['before', 'gateway'] as const) {
       if (!active.includes(name) || !checked(profiled, name)) continue;
-      const summary = await profileGateway(ctx, name, profiled, state, {
-        warmup: cfg.warmup,
-        seconds: cfg.profileSeconds,
-        connections: Math.min(profiled.connections ?? cfg.connections, cfg.connections),
-        beforeWindow: () => beforeWindow(profiled),
-        afterWindow: () => afterWindow(profiled),
-      });
+      const summary = await profile(name, profiled);
       if (!summary) continue;
       if (name === 'before') profiles.before = summary;
       else profiles.after = summary;
@@ -320,16 +324,8 @@ async function main(): Promise<void> {
       const s = cfg.scenarios.find((x) => x.id === id);
       if (!s || !active.includes('apollo-floor') || !checked(s, 'apollo-floor') || !checked(s, 'gateway'))
         continue;
-      const profile = (name: ContestantName) =>
-        profileGateway(ctx, name, s, state, {
-          warmup: cfg.warmup,
-          seconds: cfg.profileSeconds,
-          connections: Math.min(s.connections ?? cfg.connections, cfg.connections),
-          beforeWindow: () => beforeWindow(s),
-          afterWindow: () => afterWindow(s),
-        });
-      const floor = await profile('apollo-floor');
-      const gateway = await profile('gateway');
+      const floor = await profile('apollo-floor', s);
+      const gateway = await profile('gateway', s);
       log(
         `profile s${id} apollo-floor ${floor?.cpuMsPerOp.toFixed(3) ?? '–'}, gateway ${gateway?.cpuMsPerOp.toFixed(3) ?? '–'} ms CPU/op`,
       );
