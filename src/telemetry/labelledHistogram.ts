@@ -1,6 +1,6 @@
 /**
  * A Prometheus histogram for the request path: once a label set has been seen, an observation
- * allocates nothing and builds no string.
+ * allocates nothing beyond the caller's array of label values, and builds no string.
  *
  * prom-client's `Histogram.observe` builds a hash string of the labels, validates them and reads
  * its buckets through number-keyed object properties (each bound converted to a property key) on
