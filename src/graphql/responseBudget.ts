@@ -17,6 +17,14 @@ import type { WirePresenter } from './wirePresentation.ts';
 export class ResponseBudget {
   readonly limitBytes: number;
   readonly #present: WirePresenter;
+  /**
+   * Each wire object's presentation, made once per request: a referral appears many times in
+   * one answer (each sibling's `relatedReferrals` lists the same engagement's referrals, read
+   * once), and a wire object is never changed, so its presentation cannot change either. Held
+   * by the request, not in a process-wide WeakMap, whose entries V8 marks in every full GC's
+   * pause (src/upstream/referralsApi.ts `WIRE_LENGTH` has the measurement).
+   */
+  #presented: Map<object, unknown> | undefined;
   #charged = 0;
   #exceeded = false;
 
@@ -41,12 +49,22 @@ export class ResponseBudget {
   referral<T extends WireReferral | null>(referral: T): T {
     if (referral === null) return referral;
     this.charge(wireLength(referral));
-    return this.#present.referral(referral);
+    return this.#once(referral, this.#present.referral);
   }
 
   /** A deal registration as GraphQL reads it; its bytes were charged with its referral's. */
   registration<T>(registration: T): T {
-    return this.#present.dealRegistration(registration);
+    return this.#once(registration, this.#present.dealRegistration);
+  }
+
+  #once<T>(value: T, present: (value: T) => T): T {
+    if (typeof value !== 'object' || value === null) return value;
+    this.#presented ??= new Map();
+    const known = this.#presented.get(value);
+    if (known !== undefined) return known as T;
+    const presented = present(value);
+    this.#presented.set(value, presented);
+    return presented;
   }
 
   get exceeded(): boolean {

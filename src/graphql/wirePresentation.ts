@@ -188,24 +188,7 @@ export function createWirePresenter(
   }
 
   return {
-    referral: remembered(presenterOf('Referral')) as WirePresenter['referral'],
-    dealRegistration: remembered(presenterOf('DealRegistration')) as WirePresenter['dealRegistration'],
-  };
-}
-
-/**
- * One presentation per wire object: a referral appears many times in one answer (each sibling's
- * `relatedReferrals` lists the same engagement's referrals, read once), and a wire object is
- * never changed, so its presentation cannot change either. Weak: gone with the object.
- */
-function remembered(present: Present): Present {
-  const seen = new WeakMap<object, unknown>();
-  return (value) => {
-    if (typeof value !== 'object' || value === null) return value;
-    const known = seen.get(value);
-    if (known !== undefined) return known;
-    const presented = present(value);
-    seen.set(value, presented);
-    return presented;
+    referral: presenterOf('Referral') as WirePresenter['referral'],
+    dealRegistration: presenterOf('DealRegistration') as WirePresenter['dealRegistration'],
   };
 }

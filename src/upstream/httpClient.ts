@@ -236,20 +236,23 @@ export async function sendUpstream(
  * undici reads no `aborted` from an emitter, hence the check above before each call; an abort
  * while a call is queued or in flight reaches it through the emitter, and `transportError` reads
  * the signal itself.
+ *
+ * The emitter is kept on the signal (a non-enumerable symbol member), not in a WeakMap keyed by
+ * it: each entry of a process-wide WeakMap is an ephemeron that V8 marks in every full GC's pause
+ * until its request is gone (referralsApi.ts `WIRE_LENGTH` has the measurement).
  */
-const abortEmitters = new WeakMap<AbortSignal, EventEmitter>();
+const ABORT_EMITTER = Symbol('abortEmitter');
 
 function abortEmitterOf(signal: AbortSignal): EventEmitter {
-  let emitter = abortEmitters.get(signal);
-  if (emitter === undefined) {
-    const created = new EventEmitter();
-    // One listener per call in flight: the request's call budget bounds them, not this.
-    created.setMaxListeners(0);
-    signal.addEventListener('abort', () => created.emit('abort'), { once: true });
-    abortEmitters.set(signal, created);
-    emitter = created;
-  }
-  return emitter;
+  const holder = signal as AbortSignal & { [ABORT_EMITTER]?: EventEmitter };
+  const known = holder[ABORT_EMITTER];
+  if (known !== undefined) return known;
+  const created = new EventEmitter();
+  // One listener per call in flight: the request's call budget bounds them, not this.
+  created.setMaxListeners(0);
+  signal.addEventListener('abort', () => created.emit('abort'), { once: true });
+  Object.defineProperty(holder, ABORT_EMITTER, { value: created });
+  return created;
 }
 
 function isJsonContentType(value: string | string[] | undefined): boolean {
