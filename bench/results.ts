@@ -231,17 +231,30 @@ export function cpuRatio(
   a: ContestantName,
   b: ContestantName,
 ): number {
-  const ofB = new Map(runsOf(results, 'instant', scenario, b).map((r) => [r.run, cpuMsPerOp(r)]));
-  const paired = runsOf(results, 'instant', scenario, a).flatMap((r) => {
-    const other = ofB.get(r.run);
-    const value = other === undefined ? Number.NaN : ratio(cpuMsPerOp(r), other);
-    return Number.isFinite(value) ? [value] : [];
-  });
+  const paired = pairedCpuRatios(results, scenario, a, b);
   if (paired.length > 0) return median(paired);
   return ratio(
     summarize(results, 'instant', scenario, a)?.cpuMsPerOp ?? Number.NaN,
     summarize(results, 'instant', scenario, b)?.cpuMsPerOp ?? Number.NaN,
   );
+}
+
+/** The per-run ratios `cpuRatio` takes the median of, in run order (runs of both only). */
+export function pairedCpuRatios(
+  results: Pick<BenchResults, 'runs'>,
+  scenario: ScenarioId,
+  a: ContestantName,
+  b: ContestantName,
+): number[] {
+  const ofB = new Map(runsOf(results, 'instant', scenario, b).map((r) => [r.run, cpuMsPerOp(r)]));
+  return runsOf(results, 'instant', scenario, a)
+    .slice()
+    .sort((x, y) => x.run - y.run)
+    .flatMap((r) => {
+      const other = ofB.get(r.run);
+      const value = other === undefined ? Number.NaN : ratio(cpuMsPerOp(r), other);
+      return Number.isFinite(value) ? [value] : [];
+    });
 }
 
 /**
