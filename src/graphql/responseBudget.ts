@@ -22,7 +22,7 @@ export class ResponseBudget {
    * one answer (each sibling's `relatedReferrals` lists the same engagement's referrals, read
    * once), and a wire object is never changed, so its presentation cannot change either. Held
    * by the request, not in a process-wide WeakMap, whose entries V8 marks in every full GC's
-   * pause (src/upstream/referralsApi.ts `WIRE_LENGTH` has the measurement).
+   * pause (src/upstream/hiddenSlot.ts has the measurement).
    */
   #presented: Map<object, unknown> | undefined;
   #charged = 0;

@@ -11,6 +11,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { originAndPath } from '../http/urlParts.ts';
 import { isBearerAuthorization } from './bearer.ts';
 import type { UpstreamCallBudget } from './callBudget.ts';
+import { hiddenSlot } from './hiddenSlot.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy, retryDelayMs } from './retryPolicy.ts';
 import { UpstreamError, type UpstreamErrorCode } from './upstreamErrors.ts';
 import { startAttempt, type TraceParent, type UpstreamTelemetry } from './upstreamTelemetry.ts';
@@ -236,22 +237,18 @@ export async function sendUpstream(
  * undici reads no `aborted` from an emitter, hence the check above before each call; an abort
  * while a call is queued or in flight reaches it through the emitter, and `transportError` reads
  * the signal itself.
- *
- * The emitter is kept on the signal (a non-enumerable symbol member), not in a WeakMap keyed by
- * it: each entry of a process-wide WeakMap is an ephemeron that V8 marks in every full GC's pause
- * until its request is gone (referralsApi.ts `WIRE_LENGTH` has the measurement).
+ * The emitter is kept on the signal (hiddenSlot.ts says why not in a WeakMap).
  */
-const ABORT_EMITTER = Symbol('abortEmitter');
+const abortEmitters = hiddenSlot<EventEmitter>('abortEmitter');
 
 function abortEmitterOf(signal: AbortSignal): EventEmitter {
-  const holder = signal as AbortSignal & { [ABORT_EMITTER]?: EventEmitter };
-  const known = holder[ABORT_EMITTER];
+  const known = abortEmitters.get(signal);
   if (known !== undefined) return known;
   const created = new EventEmitter();
   // One listener per call in flight: the request's call budget bounds them, not this.
   created.setMaxListeners(0);
   signal.addEventListener('abort', () => created.emit('abort'), { once: true });
-  Object.defineProperty(holder, ABORT_EMITTER, { value: created });
+  abortEmitters.set(signal, created);
   return created;
 }
 

@@ -3,6 +3,7 @@
  * over the `UpstreamClient`, every response checked with the wire schemas. HTTP in, plain data out.
  */
 import type { z } from 'zod';
+import { hiddenSlot } from './hiddenSlot.ts';
 import type { CallContext, UpstreamClient } from './httpClient.ts';
 import { buildListQuery } from './odataQuery.ts';
 import { type WireReferral, wireReferralPageSchema, wireReferralSchema } from './referralWire.ts';
@@ -19,23 +20,13 @@ const isWireReferralPage = compileCheck(wireReferralPageSchema);
 /**
  * How large each referral was on the wire, so the GraphQL layer can bound the answer it builds
  * from them (a referral served N times costs N times its size) without serializing anything.
- *
- * Kept on the referral itself, under a symbol that JSON, `Object.keys` and spreads do not see
- * (non-enumerable), so it goes with the referral. Not in a WeakMap: every entry of a
- * process-wide WeakMap is an ephemeron, which V8 marks in the atomic pause of each full GC until
- * its key dies, and every upstream answer added one: on average 3.5–4.6 ms of each mark-compact
- * pause on the bench's scenarios, 0.0–0.2 ms without (README, "No WeakMap entry per request").
+ * Kept on the referral itself (hiddenSlot.ts says why not in a WeakMap).
  */
-const WIRE_LENGTH = Symbol('wireLength');
-
-function recordWireLength(referral: object, length: number): void {
-  // Writable and configurable: recording an object twice replaces the figure instead of throwing.
-  Object.defineProperty(referral, WIRE_LENGTH, { value: length, writable: true, configurable: true });
-}
+const wireLengths = hiddenSlot<number>('wireLength');
 
 /** The JSON length of a referral as it arrived (a page's items share the page's length evenly). */
 export function wireLength(referral: WireReferral): number {
-  return (referral as { [WIRE_LENGTH]?: number })[WIRE_LENGTH] ?? 0;
+  return wireLengths.get(referral) ?? 0;
 }
 
 /** The largest page the Partner API serves ("more than 100 items … use @odata.nextLink", §3.1). */
@@ -165,7 +156,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
     });
     const page = checked(wireReferralPageSchema, isWireReferralPage, res.json, 'list');
     const each = Math.ceil(res.length / Math.max(1, page.value.length));
-    for (const item of page.value) recordWireLength(item, each);
+    for (const item of page.value) wireLengths.set(item, each);
     return { items: page.value, pageRef, nextPageRef: nextPageRef(page['@odata.nextLink']) };
   }
 
@@ -183,7 +174,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
           route: REFERRAL_ROUTE,
         });
         const referral = checked(wireReferralSchema, isWireReferral, res.json, 'get');
-        recordWireLength(referral, res.length);
+        wireLengths.set(referral, res.length);
         return referral;
       } catch (error) {
         if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return null;
@@ -201,7 +192,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
         headers: { 'if-match': etag },
       });
       const referral = checked(wireReferralSchema, isWireReferral, res.json, 'put');
-      recordWireLength(referral, res.length);
+      wireLengths.set(referral, res.length);
       return referral;
     },
 
@@ -218,7 +209,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
       const newEtag = typeof header === 'string' ? header : undefined;
       if (res.json === undefined) return { referral: null, etag: newEtag };
       const referral = checked(wireReferralSchema, isWireReferral, res.json, 'patch');
-      recordWireLength(referral, res.length);
+      wireLengths.set(referral, res.length);
       return { referral, etag: newEtag };
     },
 
@@ -241,7 +232,7 @@ export function createReferralsApi(options: { baseUrl: string; client: UpstreamC
         });
       }
       const referral = checked(wireReferralSchema, isWireReferral, res.json, 'post');
-      recordWireLength(referral, res.length);
+      wireLengths.set(referral, res.length);
       return referral;
     },
   };
